@@ -1,0 +1,170 @@
+/**
+ * Every error Tokenward reports carries a stable string code from this catalog. The public
+ * message tells the person what to do next; `detail` is for the log only and may name internals,
+ * never secrets. docs/errors.md has one row per code (test/core/errors-doc.test.ts keeps them in
+ * step).
+ */
+interface ErrorSpec {
+  /** HTTP status when the error crosses an HTTP interface. */
+  readonly status: number;
+  /** Whether the public message may be shown to the caller (false: a generic server error). */
+  readonly expose: boolean;
+  readonly message: string;
+}
+
+export const errorCatalog = {
+  TW_INTERNAL: {
+    status: 500,
+    expose: false,
+    message: 'Something went wrong on the server. Try again; if it persists, check the server log.',
+  },
+  TW_INPUT_INVALID: {
+    status: 400,
+    expose: true,
+    message: 'The request is not valid. Check the named field and try again.',
+  },
+  TW_BASE32_INVALID: {
+    status: 400,
+    expose: true,
+    message: 'The value is not valid base32 (letters A-Z and digits 2-7). Check it for typos.',
+  },
+  TW_SERIAL_INVALID: {
+    status: 400,
+    expose: true,
+    message: 'A serial number is 16 characters, letters A-Z and digits only. Check it for typos.',
+  },
+  TW_LICENCE_CODE_INVALID: {
+    status: 400,
+    expose: true,
+    message:
+      'A licence code is 20 hexadecimal characters, e.g. 0000-0000-0000-0000-0000 for the trial. Check it for typos.',
+  },
+  TW_ACTIVATION_CODE_MALFORMED: {
+    status: 400,
+    expose: true,
+    message:
+      'An activation code is 16 characters (letters A-Z and digits 2-7). Check it for typos, or scan the QR code instead.',
+  },
+  TW_TOKEN_TRANSITION_INVALID: {
+    status: 409,
+    expose: true,
+    message: 'The token is not in a state that allows this action. Check its state and try again.',
+  },
+  TW_OTP_PARAMETERS_INVALID: {
+    status: 400,
+    expose: true,
+    message:
+      'OTP parameters must be algorithm SHA1, SHA256 or SHA512, 6 or 8 digits, and a period of 30 or 60 seconds.',
+  },
+  TW_OTPAUTH_URI_INVALID: {
+    status: 400,
+    expose: true,
+    message:
+      'The otpauth:// URI is not valid. Export it again from the token, or enter the secret by hand.',
+  },
+  TW_CANONICAL_JSON_INVALID: {
+    status: 400,
+    expose: true,
+    message:
+      'The value cannot be signed: only JSON objects, arrays, strings, booleans, null and finite numbers can.',
+  },
+  TW_SEALED_DATA_INVALID: {
+    status: 400,
+    expose: false,
+    message:
+      'Sealed data could not be opened: it was made for another key or context, or it was altered.',
+  },
+  TW_MASTER_KEY_INVALID: {
+    status: 500,
+    expose: false,
+    message:
+      'The master key is missing or malformed. TOKENWARD_MASTER_KEY must be 32 bytes as base64 or hex; master.key must be 32 bytes and mode 0600.',
+  },
+  TW_SIGNATURE_INVALID: {
+    status: 401,
+    expose: true,
+    message: 'The request signature is not valid. Check the device or gateway credentials.',
+  },
+  TW_GATEWAY_AUTH_MALFORMED: {
+    status: 401,
+    expose: true,
+    message:
+      'The Authorization header must be "TW1-HMAC-SHA256 sn=<serial>,ts=<unix seconds>,sig=<base64>".',
+  },
+  TW_GATEWAY_AUTH_STALE: {
+    status: 401,
+    expose: true,
+    message:
+      'The request timestamp is more than 300 seconds from the server clock. Synchronise the gateway clock (NTP) and retry.',
+  },
+  TW_GATEWAY_AUTH_INVALID: {
+    status: 401,
+    expose: true,
+    message:
+      'The gateway credentials were not accepted. Enrol the gateway again and use the secret it printed.',
+  },
+  TW_PASSWORD_HASH_INVALID: {
+    status: 500,
+    expose: false,
+    message: 'A stored password hash is malformed. Set the password again.',
+  },
+  TW_DATABASE_URL_INVALID: {
+    status: 500,
+    expose: true,
+    message:
+      'The database URL is not supported. Use sqlite:<path> (the default) or postgres://user@host:port/database.',
+  },
+  TW_STORE_MIGRATION_FAILED: {
+    status: 500,
+    expose: false,
+    message:
+      'The database schema could not be brought up to date. Check that the database is reachable and writable, then restart.',
+  },
+  TW_STORE_CONFLICT: {
+    status: 409,
+    expose: true,
+    message: 'That item already exists. Use another name or serial, or change the existing one.',
+  },
+  TW_STORE_NOT_FOUND: {
+    status: 404,
+    expose: true,
+    message: 'No such item. Check the name or serial; the list command shows what exists.',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export interface TokenwardErrorOptions {
+  /** Overrides the catalog message with a more specific one that still says what to do. */
+  readonly message?: string;
+  /** For the log only: what exactly went wrong. Never a secret. */
+  readonly detail?: string;
+  readonly cause?: unknown;
+}
+
+export class TokenwardError extends Error {
+  override readonly name = 'TokenwardError';
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly expose: boolean;
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, options: TokenwardErrorOptions = {}) {
+    const spec: ErrorSpec = errorCatalog[code];
+    super(options.message ?? spec.message, { cause: options.cause });
+    this.code = code;
+    this.status = spec.status;
+    this.expose = spec.expose;
+    this.detail = options.detail;
+  }
+
+  /** What a caller outside the process may see: unexposed errors become TW_INTERNAL. */
+  toPublic(): { code: ErrorCode; message: string } {
+    if (this.expose) return { code: this.code, message: this.message };
+    return { code: 'TW_INTERNAL', message: errorCatalog.TW_INTERNAL.message };
+  }
+}
+
+export function isTokenwardError(value: unknown, code?: ErrorCode): value is TokenwardError {
+  return value instanceof TokenwardError && (code === undefined || value.code === code);
+}

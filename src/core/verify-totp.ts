@@ -1,0 +1,96 @@
+import { timingSafeEqual } from 'node:crypto';
+import { generateHotp } from './hotp.js';
+import type { OtpParameters } from './otp-parameters.js';
+import { totpStep } from './totp.js';
+
+export interface VerifyTotpInput extends OtpParameters {
+  readonly seed: Uint8Array;
+  readonly code: string;
+  /** Epoch milliseconds. */
+  readonly now: number;
+  /** Steps accepted either side of the expected one (DESIGN section 6: 1). */
+  readonly window?: number;
+  /** The token's learned clock offset, in steps (phone step - server step). */
+  readonly drift?: number;
+  /** The last step accepted for this token; codes at or before it are replays. */
+  readonly lastStep?: number | null;
+  /**
+   * Steps either side searched after the window fails (e.g. 10 for +-10 min at 60 s). A match
+   * there is not a login: the caller asks for the next code to confirm the new drift.
+   */
+  readonly syncWindow?: number;
+}
+
+export type TotpVerdict =
+  | { readonly ok: true; readonly step: number; readonly drift: number }
+  | { readonly ok: false; readonly reason: 'malformed' | 'mismatch' }
+  | {
+      readonly ok: false;
+      readonly reason: 'replay';
+      readonly step: number;
+      /** When the next step the token may use begins, for "Please wait N seconds". */
+      readonly retryAfterSeconds: number;
+    }
+  | {
+      readonly ok: false;
+      readonly reason: 'resync';
+      readonly step: number;
+      readonly drift: number;
+    };
+
+/**
+ * Checks a TOTP code (RFC 6238 section 5.2: a validation window around the expected step, and
+ * at most one acceptance per step). Pure: returns the verdict; persisting the accepted step
+ * with a compare-and-set is the caller's job.
+ */
+export function verifyTotp(input: VerifyTotpInput): TotpVerdict {
+  const {
+    code,
+    now,
+    period,
+    digits,
+    window = 1,
+    drift = 0,
+    lastStep = null,
+    syncWindow = 0,
+  } = input;
+  if (code.length !== digits || !/^\d+$/.test(code)) return { ok: false, reason: 'malformed' };
+
+  const current = totpStep(now, period);
+  const expected = current + drift;
+  const given = Buffer.from(code);
+  const matches = (step: number) =>
+    step >= 0 && timingSafeEqual(Buffer.from(generateHotp({ ...input, counter: step })), given);
+
+  let replayed: number | undefined;
+  for (const offset of offsetsNearestFirst(0, window)) {
+    const step = expected + offset;
+    if (!matches(step)) continue;
+    if (lastStep === null || step > lastStep) return { ok: true, step, drift: step - current };
+    replayed ??= step;
+  }
+  if (replayed !== undefined && lastStep !== null) {
+    const nextUsable = lastStep + 1 - drift;
+    const retryAfterSeconds = Math.max(1, Math.ceil(nextUsable * period - now / 1000));
+    return { ok: false, reason: 'replay', step: replayed, retryAfterSeconds };
+  }
+  for (const offset of offsetsNearestFirst(window + 1, syncWindow)) {
+    const step = expected + offset;
+    if (matches(step) && (lastStep === null || step > lastStep)) {
+      return { ok: false, reason: 'resync', step, drift: step - current };
+    }
+  }
+  return { ok: false, reason: 'mismatch' };
+}
+
+/** 0, -1, +1, -2, +2, ... from `from` to `to` steps away: the likeliest steps first. */
+function* offsetsNearestFirst(from: number, to: number): Generator<number> {
+  for (let distance = from; distance <= to; distance++) {
+    if (distance === 0) {
+      yield 0;
+    } else {
+      yield -distance;
+      yield distance;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import SQLite from 'better-sqlite3';
+import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { TokenwardError } from '../core/errors.js';
+import type { Database } from './schema.js';
+
+export type DatabaseEngine = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  readonly engine: DatabaseEngine;
+  readonly db: Kysely<Database>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Connections in the PostgreSQL pool (SQLite always uses one). */
+  readonly poolSize?: number;
+}
+
+/**
+ * Opens the database a URL names: `sqlite:<path>` (or `sqlite::memory:`) with better-sqlite3 in
+ * WAL mode, or `postgres://...` with a pg pool. The engine is chosen here and nowhere else.
+ */
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): DatabaseHandle {
+  const plugins = [new CamelCasePlugin()];
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (path === '') throw new TokenwardError('TW_DATABASE_URL_INVALID', { detail: 'empty path' });
+    const database = new SQLite(path);
+    database.pragma('journal_mode = WAL');
+    // Other processes on the same file (several CLI commands, a second node) wait for the lock.
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+    database.pragma('synchronous = NORMAL');
+    return {
+      engine: 'sqlite',
+      db: new Kysely({ dialect: new SqliteDialect({ database }), plugins }),
+    };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      types: pgTypes,
+    });
+    return {
+      engine: 'postgres',
+      db: new Kysely({ dialect: new PostgresDialect({ pool }), plugins }),
+    };
+  }
+  throw new TokenwardError('TW_DATABASE_URL_INVALID', { detail: `scheme of ${redactUrl(url)}` });
+}
+
+/** BIGINT (OID 20) as a JS number: our BIGINTs are epoch milliseconds and steps, far below 2^53. */
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** A URL fit for logs and errors: the password replaced. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+}

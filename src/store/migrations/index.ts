@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import { initial } from './001-initial.js';
+
+/** Every migration in order; names sort lexically, as Kysely's Migrator requires. */
+export const migrations: Record<string, Migration> = {
+  '001-initial': initial,
+};

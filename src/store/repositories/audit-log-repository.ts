@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AuditLogTable, Database } from '../schema.js';
+
+export interface AuditEntry {
+  readonly at: number;
+  readonly actor: string;
+  readonly action: string;
+  readonly subject?: string | null;
+  readonly outcome: AuditLogTable['outcome'];
+  /** Structured context; callers never put secrets here. */
+  readonly detail?: Record<string, unknown> | null;
+}
+
+export interface AuditQuery {
+  readonly limit?: number;
+  readonly action?: string;
+  readonly actor?: string;
+  readonly subject?: string;
+  readonly outcome?: AuditLogTable['outcome'];
+  readonly since?: number;
+}
+
+/** Who did what, when, with what outcome: admin changes and login decisions. Append-only. */
+export function createAuditLogRepository(db: Kysely<Database>) {
+  return {
+    async append(entry: AuditEntry): Promise<void> {
+      await db
+        .insertInto('auditLog')
+        .values({
+          id: randomUUID(),
+          at: entry.at,
+          actor: entry.actor,
+          action: entry.action,
+          subject: entry.subject ?? null,
+          outcome: entry.outcome,
+          detail: entry.detail == null ? null : JSON.stringify(entry.detail),
+        })
+        .execute();
+    },
+
+    /** Newest first. */
+    async list(query: AuditQuery = {}): Promise<(AuditEntry & { id: string })[]> {
+      let select = db.selectFrom('auditLog').selectAll();
+      if (query.action !== undefined) select = select.where('action', '=', query.action);
+      if (query.actor !== undefined) select = select.where('actor', '=', query.actor);
+      if (query.subject !== undefined) select = select.where('subject', '=', query.subject);
+      if (query.outcome !== undefined) select = select.where('outcome', '=', query.outcome);
+      if (query.since !== undefined) select = select.where('at', '>=', query.since);
+      const rows = await select
+        .orderBy('at', 'desc')
+        .orderBy('id')
+        .limit(query.limit ?? 100)
+        .execute();
+      return rows.map((row) => ({
+        ...row,
+        detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, unknown>),
+      }));
+    },
+  };
+}
+
+export type AuditLogRepository = ReturnType<typeof createAuditLogRepository>;

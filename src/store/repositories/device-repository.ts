@@ -1,0 +1,30 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, DevicesTable } from '../schema.js';
+
+/** A phone, known by its reg-id (SHA-256 of its identity public key). */
+export type Device = Selectable<DevicesTable>;
+
+export function createDeviceRepository(db: Kysely<Database>) {
+  return {
+    /** Records a phone or refreshes its os-ver and sealing key; the identity key never changes. */
+    async upsert(device: Device): Promise<void> {
+      await db
+        .insertInto('devices')
+        .values(device)
+        .onConflict((conflict) =>
+          conflict.column('regId').doUpdateSet({
+            sealingKey: device.sealingKey,
+            osVer: device.osVer,
+            lastSeenAt: device.lastSeenAt,
+          }),
+        )
+        .execute();
+    },
+
+    find(regId: string): Promise<Device | undefined> {
+      return db.selectFrom('devices').selectAll().where('regId', '=', regId).executeTakeFirst();
+    },
+  };
+}
+
+export type DeviceRepository = ReturnType<typeof createDeviceRepository>;

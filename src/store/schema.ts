@@ -1,0 +1,187 @@
+import type { ActivationCodeKind } from '../core/activation-code.js';
+import type { LicenceKind } from '../core/licence.js';
+import type { OtpAlgorithm, OtpDigits, OtpPeriod } from '../core/otp-parameters.js';
+import type { TokenState, UnlockedTokenState } from '../core/token-state.js';
+
+/**
+ * The database as Kysely sees it (camelCase here, snake_case in SQL through CamelCasePlugin).
+ * Times are epoch milliseconds in BIGINT columns. Secrets are never stored in clear: `*Enc`
+ * columns hold at-rest ciphertext (src/crypto/at-rest-cipher.ts), `*Hash` columns digests.
+ * The provisioner's tables and the gateway's live side by side so `tokenward up` can use one file;
+ * in a split deployment each role simply leaves the other's tables empty.
+ */
+export interface Database {
+  clusters: ClustersTable;
+  gateways: GatewaysTable;
+  licences: LicencesTable;
+  tokens: TokensTable;
+  activationCodes: ActivationCodesTable;
+  devices: DevicesTable;
+  pushes: PushesTable;
+  users: UsersTable;
+  fortitokens: FortitokensTable;
+  radiusClients: RadiusClientsTable;
+  settings: SettingsTable;
+  auditLog: AuditLogTable;
+}
+
+// --- provisioner ---------------------------------------------------------------------------
+
+export interface ClustersTable {
+  id: string;
+  name: string;
+  createdAt: number;
+  /** Set once, by the one import of the trial code this cluster may make. */
+  trialClaimedAt: number | null;
+}
+
+export interface GatewaysTable {
+  serial: string;
+  clusterId: string;
+  /** The enrolment secret, the HMAC key of DESIGN section 5. */
+  secretEnc: string;
+  /** Raw X25519 public key, base64; seeds for this gateway are sealed to it. */
+  sealingKey: string | null;
+  createdAt: number;
+  lastSeenAt: number | null;
+}
+
+export interface LicencesTable {
+  name: string;
+  kind: LicenceKind;
+  tokenCount: number;
+  /** SHA-256 of the redemption code; null for a trial. */
+  codeHash: string | null;
+  clusterId: string | null;
+  createdAt: number;
+  redeemedAt: number | null;
+}
+
+export interface TokensTable {
+  serial: string;
+  licenceName: string;
+  state: TokenState;
+  lockedFrom: UnlockedTokenState | null;
+  algorithm: OtpAlgorithm;
+  digits: OtpDigits;
+  period: OtpPeriod;
+  seedEnc: string | null;
+  /** Incremented with every new seed, so a poll returns the seed only when it changed. */
+  seedVersion: number;
+  deviceRegId: string | null;
+  label: string | null;
+  activatedAt: number | null;
+  updatedAt: number;
+}
+
+export type ActivationCodeEnd = 'superseded' | 'revoked';
+
+export interface ActivationCodesTable {
+  codeHash: string;
+  tokenSerial: string;
+  kind: ActivationCodeKind;
+  issuedAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+  usedByRegId: string | null;
+  endedAt: number | null;
+  endReason: ActivationCodeEnd | null;
+}
+
+export interface DevicesTable {
+  regId: string;
+  identityKey: string;
+  sealingKey: string;
+  osVer: string;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+export type PushStatus = 'pending' | 'approved' | 'denied' | 'expired';
+
+export interface PushesTable {
+  id: string;
+  tokenSerial: string;
+  gatewaySerial: string;
+  sessionId: string;
+  /** JSON of the login context shown on the phone. */
+  context: string;
+  number: number | null;
+  status: PushStatus;
+  createdAt: number;
+  expiresAt: number;
+  answeredAt: number | null;
+  tokenCode: string | null;
+  hmac: string | null;
+}
+
+// --- gateway -------------------------------------------------------------------------------
+
+export type TwoFactor = 'disable' | 'fortitoken' | 'email' | 'sms';
+
+export interface UsersTable {
+  name: string;
+  passwordHash: string;
+  email: string | null;
+  smsPhone: string | null;
+  twoFactor: TwoFactor;
+  tokenSerial: string | null;
+  status: 'enable' | 'disable';
+  failCount: number;
+  lockedAt: number | null;
+  /** Null while locked means until an admin unlocks (`auth-lockout-duration 0`). */
+  lockedUntil: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The gateway's token table: `config user fortitoken` plus what the OTP check learns. */
+export interface FortitokensTable {
+  serial: string;
+  licence: string;
+  status: 'active' | 'lock';
+  state: TokenState;
+  lockedFrom: UnlockedTokenState | null;
+  algorithm: OtpAlgorithm;
+  digits: OtpDigits;
+  period: OtpPeriod;
+  seedEnc: string | null;
+  seedVersion: number;
+  activationCodeEnc: string | null;
+  activationExpiresAt: number | null;
+  regId: string | null;
+  osVer: string | null;
+  comments: string | null;
+  /** Learned clock offset of the phone, in steps. */
+  drift: number;
+  lastStep: number | null;
+  updatedAt: number;
+}
+
+export interface RadiusClientsTable {
+  name: string;
+  /** An address or CIDR block. */
+  address: string;
+  secretEnc: string;
+  messageAuthenticator: 'require' | 'optional';
+  otpMode: 'challenge' | 'append' | 'both';
+  createdAt: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  /** JSON. */
+  value: string;
+  updatedAt: number;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  subject: string | null;
+  outcome: 'success' | 'failure';
+  /** JSON, never secrets. */
+  detail: string | null;
+}

@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import { type DatabaseEngine, type OpenDatabaseOptions, openDatabase } from './database.js';
+import { migrateToLatest } from './migrate.js';
+import { createActivationCodeRepository } from './repositories/activation-code-repository.js';
+import { createAuditLogRepository } from './repositories/audit-log-repository.js';
+import { createClusterRepository } from './repositories/cluster-repository.js';
+import { createDeviceRepository } from './repositories/device-repository.js';
+import { createFortitokenRepository } from './repositories/fortitoken-repository.js';
+import { createGatewayRepository } from './repositories/gateway-repository.js';
+import { createLicenceRepository } from './repositories/licence-repository.js';
+import { createPushRepository } from './repositories/push-repository.js';
+import { createRadiusClientRepository } from './repositories/radius-client-repository.js';
+import { createSettingRepository } from './repositories/setting-repository.js';
+import { createTokenRepository } from './repositories/token-repository.js';
+import { createUserRepository } from './repositories/user-repository.js';
+import type { Database } from './schema.js';
+
+function createRepositories(db: Kysely<Database>) {
+  return {
+    clusters: createClusterRepository(db),
+    gateways: createGatewayRepository(db),
+    licences: createLicenceRepository(db),
+    tokens: createTokenRepository(db),
+    activationCodes: createActivationCodeRepository(db),
+    devices: createDeviceRepository(db),
+    pushes: createPushRepository(db),
+    users: createUserRepository(db),
+    fortitokens: createFortitokenRepository(db),
+    radiusClients: createRadiusClientRepository(db),
+    settings: createSettingRepository(db),
+    auditLog: createAuditLogRepository(db),
+  };
+}
+
+/** Every repository, bound to the database or to one transaction. */
+export type Repositories = ReturnType<typeof createRepositories>;
+
+export interface Store extends Repositories {
+  readonly engine: DatabaseEngine;
+  /** Runs `work` in one transaction: every change it makes lands, or none does. */
+  transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Opens the database a URL names and brings its schema up to date. */
+export async function createStore(url: string, options: OpenDatabaseOptions = {}): Promise<Store> {
+  const { engine, db } = openDatabase(url, options);
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return {
+    engine,
+    ...createRepositories(db),
+    transaction: (work) => db.transaction().execute((trx) => work(createRepositories(trx))),
+    close: () => db.destroy(),
+  };
+}
