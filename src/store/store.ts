@@ -42,14 +42,21 @@ export interface Store extends Repositories {
   close(): Promise<void>;
 }
 
+export interface CreateStoreOptions extends OpenDatabaseOptions {
+  /** Bring the schema up to date first (default). Off only where another opener already did. */
+  readonly migrate?: boolean;
+}
+
 /** Opens the database a URL names and brings its schema up to date. */
-export async function createStore(url: string, options: OpenDatabaseOptions = {}): Promise<Store> {
+export async function createStore(url: string, options: CreateStoreOptions = {}): Promise<Store> {
   const { engine, db } = openDatabase(url, options);
-  try {
-    await migrateToLatest(db);
-  } catch (error) {
-    await db.destroy();
-    throw error;
+  if (options.migrate !== false) {
+    try {
+      await migrateToLatest(db);
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
   }
   return {
     engine,

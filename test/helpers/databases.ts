@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { DatabaseEngine } from '../../src/store/database.js';
+
+/** The PostgreSQL server tests create their databases on (DESIGN: 127.0.0.1, trust auth). */
+const ADMIN_URL =
+  process.env.TOKENWARD_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestDatabase {
+  readonly engine: DatabaseEngine;
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+async function postgresReachable(): Promise<string | false> {
+  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return false;
+  } catch (error) {
+    const reason = `PostgreSQL is not reachable at ${ADMIN_URL}: ${(error as Error).message}`;
+    if (process.env.CI === 'true') throw new Error(`CI=true and ${reason}`);
+    return reason;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Each engine with why it is skipped (never under CI=true: there a missing one fails). */
+export const engines: readonly { engine: DatabaseEngine; skip: string | false }[] = [
+  { engine: 'sqlite', skip: false },
+  { engine: 'postgres', skip: await postgresReachable() },
+];
+
+/** A new, empty database with a random name; `drop` removes it and its files. */
+export async function createTestDatabase(engine: DatabaseEngine): Promise<TestDatabase> {
+  if (engine === 'sqlite') {
+    const dir = await mkdtemp(join(tmpdir(), 'tokenward-test-'));
+    return {
+      engine,
+      url: `sqlite:${join(dir, 'tokenward.db')}`,
+      drop: () => rm(dir, { recursive: true, force: true }),
+    };
+  }
+  const name = `tokenward_test_${randomBytes(6).toString('hex')}`;
+  await withAdmin((client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    engine,
+    url: url.toString(),
+    drop: () => withAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+  };
+}
+
+async function withAdmin(work: (client: pg.Client) => Promise<unknown>): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
+}
