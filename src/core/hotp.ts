@@ -16,12 +16,21 @@ export interface HotpInput {
   readonly digits: OtpDigits;
 }
 
-/** RFC 4226 section 5.3: HMAC over the 8-byte big-endian counter, then dynamic truncation. */
-export function generateHotp({ seed, counter, algorithm, digits }: HotpInput): string {
-  const message = Buffer.alloc(8);
-  message.writeBigUInt64BE(BigInt(counter));
+/**
+ * RFC 4226 section 5.3: HMAC over the 8-byte big-endian counter, dynamic truncation, modulo
+ * 10^digits. Returned as a number so verifiers compare integers (constant time) without
+ * formatting every candidate.
+ */
+export function hotpValue({ seed, counter, algorithm, digits }: HotpInput): number {
+  const message = Buffer.allocUnsafe(8);
+  message.writeUInt32BE(Math.floor(counter / 2 ** 32), 0);
+  message.writeUInt32BE(counter >>> 0, 4);
   const mac = createHmac(HMAC_NAMES[algorithm], seed).update(message).digest();
   const offset = (mac[mac.length - 1] ?? 0) & 0x0f;
-  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(binary % MODULI[digits]).padStart(digits, '0');
+  return (mac.readUInt32BE(offset) & 0x7fffffff) % MODULI[digits];
+}
+
+/** The HOTP code as the person types it: `digits` digits, zero-padded. */
+export function generateHotp(input: HotpInput): string {
+  return String(hotpValue(input)).padStart(input.digits, '0');
 }

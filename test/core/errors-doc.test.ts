@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { errorCatalog, TokenwardError } from '../../src/core/errors.js';
 
 const table = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
-const documented = [...table.matchAll(/^\| `(TW_[A-Z0-9_]+)` \|([^|]+)\|([^|]+)\|$/gm)];
+const documented = [...table.matchAll(/^\| `(TW_[A-Z0-9_]+)` +\|([^|]+)\|([^|]+)\|$/gm)];
 
 describe('docs/errors.md', () => {
   it('has one row, with a meaning and a fix, for every code, and no row for a code that is gone', () => {

@@ -1,0 +1,39 @@
+/** Runs `operation` repeatedly for about `seconds` after a warm-up; returns operations per second. */
+export function opsPerSecond(operation: () => void, seconds = 2): number {
+  const warmUpEnd = performance.now() + 200;
+  while (performance.now() < warmUpEnd) operation();
+  let count = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  let now = start;
+  while (now < end) {
+    for (let i = 0; i < 100; i++) operation();
+    count += 100;
+    now = performance.now();
+  }
+  return count / ((now - start) / 1000);
+}
+
+/** Async variant: `operation` is awaited; for I/O-bound work such as HTTP round trips. */
+export async function asyncOpsPerSecond(
+  operation: () => Promise<void>,
+  seconds = 2,
+): Promise<number> {
+  for (let i = 0; i < 20; i++) await operation();
+  let count = 0;
+  const start = performance.now();
+  while (performance.now() - start < seconds * 1000) {
+    await operation();
+    count++;
+  }
+  return count / ((performance.now() - start) / 1000);
+}
+
+export function formatRate(value: number): string {
+  return `${Math.round(value).toLocaleString('en-US')}/s`;
+}
+
+/** One line per benchmark: its figure beside the baseline measured in the same run, and the ratio. */
+export function report(name: string, figure: string, baseline: string, ratio: number): void {
+  console.log(`${name}: ${figure} | baseline ${baseline} | ratio ${ratio.toFixed(2)}`);
+}

@@ -1,0 +1,20 @@
+/**
+ * `npm run bench [-- name ...]`: runs the named benchmarks, or all. Each prints its figure beside
+ * a baseline measured in the same run; docs/PERFORMANCE.md records the latest figures.
+ */
+import { benchOtp } from './otp.js';
+
+const benchmarks: Record<string, () => void | Promise<void>> = {
+  otp: benchOtp,
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted.length > 0 ? wanted : Object.keys(benchmarks)) {
+  const benchmark = benchmarks[name];
+  if (benchmark === undefined) {
+    console.error(`Unknown benchmark "${name}". Known: ${Object.keys(benchmarks).join(', ')}`);
+    process.exitCode = 2;
+    break;
+  }
+  await benchmark();
+}
