@@ -130,6 +130,135 @@ export const errorCatalog = {
     expose: true,
     message: 'No such item. Check the name or serial; the list command shows what exists.',
   },
+  TW_BODY_TOO_LARGE: {
+    status: 413,
+    expose: true,
+    message: 'The request body is too large. Send at most 1,000 tokens per request.',
+  },
+  TW_PROTOCOL_MALFORMED: {
+    status: 400,
+    expose: true,
+    message:
+      'The request is not a SoftToken message: send JSON {"d": {"__type": "SoftToken.<Name>Request", "__version": "4", ...}}.',
+  },
+  TW_PROTOCOL_TYPE_UNKNOWN: {
+    status: 400,
+    expose: true,
+    message:
+      'The __type is not a SoftToken message this endpoint serves. Check the endpoint and the type.',
+  },
+  TW_PROTOCOL_VERSION_UNSUPPORTED: {
+    status: 400,
+    expose: true,
+    message: 'This server speaks SoftToken protocol version "4". Update the client.',
+  },
+  TW_MESSAGE_INVALID: {
+    status: 400,
+    expose: true,
+    message:
+      'A field of the message is missing or invalid; the message names it. Correct it and retry.',
+  },
+  TW_GATEWAY_KEY_MISSING: {
+    status: 409,
+    expose: true,
+    message:
+      'No sealing key is registered for this gateway, so seeds cannot be sent to it. Send __sealing_key with the request.',
+  },
+  TW_GATEWAY_KEY_MISMATCH: {
+    status: 409,
+    expose: true,
+    message:
+      'The gateway sent a sealing key other than the one registered. Remove and enrol the gateway again to change its key.',
+  },
+  TW_CLUSTER_MEMBER_UNKNOWN: {
+    status: 403,
+    expose: true,
+    message:
+      "This serial is not enrolled in the same cluster as the sender. Enrol it with --cluster set to the sender's cluster.",
+  },
+  TW_LICENCE_UNKNOWN: {
+    status: 404,
+    expose: true,
+    message: 'No licence has this code. Check the code on the licence certificate.',
+  },
+  TW_LICENCE_ALREADY_IMPORTED: {
+    status: 409,
+    expose: true,
+    message: 'This cluster has already imported this licence; its tokens are in the token list.',
+  },
+  TW_LICENCE_OTHER_CLUSTER: {
+    status: 409,
+    expose: true,
+    message:
+      'This licence belongs to another gateway cluster. Ask the provisioner administrator to move it (license move).',
+  },
+  TW_TOKEN_UNKNOWN: {
+    status: 404,
+    expose: true,
+    message:
+      "No token with this serial belongs to this cluster's licences. Import its licence first.",
+  },
+  TW_TOKEN_NOT_PROVISIONED: {
+    status: 409,
+    expose: true,
+    message:
+      'The token is not activated on a phone. Provision it and let the user activate it first.',
+  },
+  TW_ACTIVATION_CODE_INVALID: {
+    status: 403,
+    expose: true,
+    message: 'Activation Code is invalid. Ask your administrator to send a new activation code.',
+  },
+  TW_RATE_LIMITED: {
+    status: 429,
+    expose: true,
+    message: 'Too many failed attempts. Wait and try again later.',
+  },
+  TW_DEVICE_UNKNOWN: {
+    status: 401,
+    expose: true,
+    message: 'This phone is not registered with the provisioner. Activate a token on it first.',
+  },
+  TW_DEVICE_REQUEST_STALE: {
+    status: 401,
+    expose: true,
+    message:
+      "The request timestamp is more than 300 seconds from the server clock. Set the phone's clock automatically and retry.",
+  },
+  TW_TOKEN_NOT_ON_DEVICE: {
+    status: 403,
+    expose: true,
+    message:
+      'This token is not activated on this phone (it may have moved to another one). Ask your administrator for a new activation code.',
+  },
+  TW_TRANSFER_FORBIDDEN: {
+    status: 403,
+    expose: true,
+    message:
+      'The licence of this token does not allow self-service transfer. Ask your administrator to provision the token to the new phone.',
+  },
+  TW_PUSH_RATE_LIMITED: {
+    status: 429,
+    expose: true,
+    message:
+      'Too many push requests for this token (at most 3 pending and 10 a minute). Wait, or log in with a code.',
+  },
+  TW_PUSH_UNKNOWN: {
+    status: 404,
+    expose: true,
+    message: 'No such push request. It may belong to another token or gateway.',
+  },
+  TW_PUSH_CLOSED: {
+    status: 409,
+    expose: true,
+    message: 'This push request was already answered or has expired. Start the login again.',
+  },
+  TW_PUSH_NUMBER_MISMATCH: {
+    status: 403,
+    expose: true,
+    message:
+      'The number does not match the one shown at login, so the request was denied. If it was you, start the login again.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalog;
@@ -139,8 +268,14 @@ export interface TokenwardErrorOptions {
   readonly message?: string;
   /** For the log only: what exactly went wrong. Never a secret. */
   readonly detail?: string;
+  /** Machine-readable facts the caller may see, e.g. `{ reason: 'expired' }`. */
+  readonly data?: Readonly<Record<string, string | number>>;
   readonly cause?: unknown;
 }
+
+export type PublicError = { code: ErrorCode; message: string } & Readonly<
+  Record<string, string | number>
+>;
 
 export class TokenwardError extends Error {
   override readonly name = 'TokenwardError';
@@ -148,6 +283,7 @@ export class TokenwardError extends Error {
   readonly status: number;
   readonly expose: boolean;
   readonly detail: string | undefined;
+  readonly data: Readonly<Record<string, string | number>>;
 
   constructor(code: ErrorCode, options: TokenwardErrorOptions = {}) {
     const spec: ErrorSpec = errorCatalog[code];
@@ -156,11 +292,12 @@ export class TokenwardError extends Error {
     this.status = spec.status;
     this.expose = spec.expose;
     this.detail = options.detail;
+    this.data = options.data ?? {};
   }
 
   /** What a caller outside the process may see: unexposed errors become TW_INTERNAL. */
-  toPublic(): { code: ErrorCode; message: string } {
-    if (this.expose) return { code: this.code, message: this.message };
+  toPublic(): PublicError {
+    if (this.expose) return { ...this.data, code: this.code, message: this.message };
     return { code: 'TW_INTERNAL', message: errorCatalog.TW_INTERNAL.message };
   }
 }

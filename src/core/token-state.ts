@@ -28,6 +28,14 @@ export type TokenEvent =
   | 'lock'
   | 'unlock';
 
+/** The lifecycle of a stored token row (`state` plus, when locked, `lockedFrom`). */
+export function lifecycleOf(
+  state: TokenState,
+  lockedFrom: UnlockedTokenState | null,
+): TokenLifecycle {
+  return state === 'locked' ? { state, lockedFrom: lockedFrom ?? 'new' } : { state };
+}
+
 const UNLOCKED_TRANSITIONS: Record<
   Exclude<TokenEvent, 'lock' | 'unlock' | 'revoke'>,
   Partial<Record<UnlockedTokenState, UnlockedTokenState>>

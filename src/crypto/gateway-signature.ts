@@ -1,9 +1,23 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { TokenwardError } from '../core/errors.js';
 
 /** DESIGN section 5: at most this far between the gateway's clock and the provisioner's. */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 const SCHEME = 'TW1-HMAC-SHA256';
+
+/**
+ * Mints a gateway enrolment secret: `twgs_` + 64 random bytes in base64url (91 characters).
+ * Being longer than SHA-256's 64-byte block, HMAC replaces it by its SHA-256 (RFC 2104
+ * section 2), which is what lets the provisioner keep only `gatewaySecretHash(secret)`.
+ */
+export function mintGatewaySecret(): string {
+  return `twgs_${randomBytes(64).toString('base64url')}`;
+}
+
+/** The HMAC key the provisioner stores in place of the secret. */
+export function gatewaySecretHash(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
 
 export interface GatewayAuthorization {
   readonly serial: string;
@@ -37,10 +51,13 @@ export function parseGatewayAuthorization(header: string | undefined): GatewayAu
   return { serial, timestamp: Number(timestamp), signature: Buffer.from(signature, 'base64') };
 }
 
-/** Throws TW_GATEWAY_AUTH_STALE or TW_GATEWAY_AUTH_INVALID unless the request is authentic. */
+/**
+ * Throws TW_GATEWAY_AUTH_STALE or TW_GATEWAY_AUTH_INVALID unless the request is authentic.
+ * `key` is the secret, or its `gatewaySecretHash` when the secret is a minted one.
+ */
 export function verifyGatewayRequest(input: {
   authorization: GatewayAuthorization;
-  secret: string;
+  key: string | Uint8Array;
   body: string | Uint8Array;
   now: number;
 }): void {
@@ -49,7 +66,7 @@ export function verifyGatewayRequest(input: {
   if (skew > MAX_CLOCK_SKEW_SECONDS) {
     throw new TokenwardError('TW_GATEWAY_AUTH_STALE', { detail: `skew ${skew} s` });
   }
-  const expected = mac(input.secret, authorization.timestamp, input.body);
+  const expected = mac(input.key, authorization.timestamp, input.body);
   if (!timingSafeEqual(expected, authorization.signature)) {
     throw new TokenwardError('TW_GATEWAY_AUTH_INVALID', {
       detail: `bad signature for ${authorization.serial}`,
@@ -57,7 +74,7 @@ export function verifyGatewayRequest(input: {
   }
 }
 
-function mac(secret: string, timestamp: number, body: string | Uint8Array): Buffer {
+function mac(key: string | Uint8Array, timestamp: number, body: string | Uint8Array): Buffer {
   const digest = createHash('sha256').update(body).digest('hex');
-  return createHmac('sha256', secret).update(`${timestamp}\n${digest}`).digest();
+  return createHmac('sha256', key).update(`${timestamp}\n${digest}`).digest();
 }

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import { exportRawPublicKey, importRawPublicKey } from './x25519.js';
 
@@ -28,4 +28,9 @@ export function verifyCanonical(publicKey: Uint8Array, value: unknown, signature
     importRawPublicKey(publicKey, 'Ed25519'),
     bytes,
   );
+}
+
+/** A phone's reg-id: SHA-256 of its raw identity public key, 64 lower-case hex (DESIGN section 3). */
+export function registrationId(identityPublicKey: Uint8Array): string {
+  return createHash('sha256').update(identityPublicKey).digest('hex');
 }

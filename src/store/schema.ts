@@ -38,8 +38,12 @@ export interface ClustersTable {
 export interface GatewaysTable {
   serial: string;
   clusterId: string;
-  /** The enrolment secret, the HMAC key of DESIGN section 5. */
-  secretEnc: string;
+  /**
+   * SHA-256 of the enrolment secret, encrypted at rest. Secrets are longer than SHA-256's 64-byte
+   * block, so HMAC keys with their hash (RFC 2104 section 2) and this verifies signatures made
+   * with the secret itself; the secret is shown once and never stored.
+   */
+  secretHashEnc: string;
   /** Raw X25519 public key, base64; seeds for this gateway are sealed to it. */
   sealingKey: string | null;
   createdAt: number;
@@ -53,6 +57,8 @@ export interface LicencesTable {
   /** SHA-256 of the redemption code; null for a trial. */
   codeHash: string | null;
   clusterId: string | null;
+  /** Whether a phone may move its tokens of this licence to a new phone by itself. */
+  transferPolicy: 'self-service' | 'admin-only';
   createdAt: number;
   redeemedAt: number | null;
 }
@@ -71,6 +77,8 @@ export interface TokensTable {
   deviceRegId: string | null;
   label: string | null;
   activatedAt: number | null;
+  /** When the token's open activation code expires (null: none open); drives `provision timeout`. */
+  activationExpiresAt: number | null;
   updatedAt: number;
 }
 

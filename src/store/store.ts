@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type DatabaseEngine, type OpenDatabaseOptions, openDatabase } from './database.js';
 import { migrateToLatest } from './migrate.js';
 import { createActivationCodeRepository } from './repositories/activation-code-repository.js';
@@ -39,6 +39,8 @@ export interface Store extends Repositories {
   readonly engine: DatabaseEngine;
   /** Runs `work` in one transaction: every change it makes lands, or none does. */
   transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T>;
+  /** Resolves true when the database answers a trivial query, false otherwise. */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,11 @@ export async function createStore(url: string, options: CreateStoreOptions = {})
     engine,
     ...createRepositories(db),
     transaction: (work) => db.transaction().execute((trx) => work(createRepositories(trx))),
+    ping: () =>
+      sql`select 1`.execute(db).then(
+        () => true,
+        () => false,
+      ),
     close: () => db.destroy(),
   };
 }

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { canonicalJson } from '../../src/crypto/canonical-json.js';
 import {
+  gatewaySecretHash,
+  mintGatewaySecret,
   parseGatewayAuthorization,
   signGatewayRequest,
   verifyGatewayRequest,
@@ -76,17 +78,17 @@ describe('gateway request signature (DESIGN section 5)', () => {
     );
     const authorization = parseGatewayAuthorization(header);
     assert.equal(authorization.serial, serial);
-    verifyGatewayRequest({ authorization, secret, body, now: now + 299_000 });
+    verifyGatewayRequest({ authorization, key: secret, body, now: now + 299_000 });
   });
 
   it('refuses a forged signature, another body, or another secret', () => {
     const authorization = parseGatewayAuthorization(header);
     assertThrowsCode(
-      () => verifyGatewayRequest({ authorization, secret: 'guess', body, now }),
+      () => verifyGatewayRequest({ authorization, key: 'guess', body, now }),
       'TW_GATEWAY_AUTH_INVALID',
     );
     assertThrowsCode(
-      () => verifyGatewayRequest({ authorization, secret, body: `${body} `, now }),
+      () => verifyGatewayRequest({ authorization, key: secret, body: `${body} `, now }),
       'TW_GATEWAY_AUTH_INVALID',
     );
   });
@@ -95,10 +97,22 @@ describe('gateway request signature (DESIGN section 5)', () => {
     const authorization = parseGatewayAuthorization(header);
     for (const skew of [301_000, -301_000]) {
       assertThrowsCode(
-        () => verifyGatewayRequest({ authorization, secret, body, now: now + skew }),
+        () => verifyGatewayRequest({ authorization, key: secret, body, now: now + skew }),
         'TW_GATEWAY_AUTH_STALE',
       );
     }
+  });
+
+  it("verifies a minted secret's signature with only the stored hash (RFC 2104 section 2)", () => {
+    const minted = mintGatewaySecret();
+    assert.ok(Buffer.byteLength(minted) > 64);
+    const signed = signGatewayRequest({ serial, secret: minted, body, now });
+    const authorization = parseGatewayAuthorization(signed);
+    verifyGatewayRequest({ authorization, key: gatewaySecretHash(minted), body, now });
+    assertThrowsCode(
+      () => verifyGatewayRequest({ authorization, key: gatewaySecretHash(secret), body, now }),
+      'TW_GATEWAY_AUTH_INVALID',
+    );
   });
 
   it('refuses a malformed header', () => {

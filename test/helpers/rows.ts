@@ -17,6 +17,7 @@ export function tokenRow(serial: string, licenceName: string, now: number): Toke
     deviceRegId: null,
     label: null,
     activatedAt: null,
+    activationExpiresAt: null,
     updatedAt: now,
   };
 }

@@ -22,6 +22,7 @@ for (const { engine, skip } of engines) {
         tokenCount: 2,
         codeHash: null,
         clusterId: null,
+        transferPolicy: 'self-service',
         createdAt: now,
         redeemedAt: null,
       });

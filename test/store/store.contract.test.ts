@@ -40,7 +40,7 @@ for (const { engine, skip } of engines) {
       const gateway = {
         serial: 'FGT3HD3915801656',
         clusterId: cluster.id,
-        secretEnc: 'v1.x.y',
+        secretHashEnc: 'v1.x.y',
         sealingKey: null,
         createdAt: now,
         lastSeenAt: null,
@@ -68,38 +68,65 @@ for (const { engine, skip } of engines) {
         tokenCount: 5,
         codeHash: 'hash-1',
         clusterId: null,
+        transferPolicy: 'self-service',
         createdAt: now,
         redeemedAt: null,
       });
       assert.equal(await store.licences.redeem('hash-1', a.id, now), true);
       assert.equal(await store.licences.redeem('hash-1', b.id, now), false);
       assert.equal((await store.licences.findByCodeHash('hash-1'))?.clusterId, a.id);
-      assert.equal(await store.licences.move('TWPACK0000000001', b.id), true);
+      assert.equal(await store.licences.move('TWPACK0000000001', b.id, now), true);
       assert.deepEqual(
         (await store.licences.listByCluster(b.id)).map((l) => l.name),
         ['TWPACK0000000001'],
       );
     });
 
-    it('stores 2,500 tokens and finds exactly the ones asked for', async () => {
+    it('stores 2,500 tokens and finds exactly the ones asked for, in the cluster only', async () => {
+      const cluster = await store.clusters.create('tokens', now);
       await store.licences.create({
         name: 'TWPACK0000000002',
         kind: 'pack',
         tokenCount: 2500,
         codeHash: null,
-        clusterId: null,
+        clusterId: cluster.id,
+        transferPolicy: 'self-service',
         createdAt: now,
-        redeemedAt: null,
+        redeemedAt: now,
       });
       const tokens = Array.from({ length: 2500 }, (_, i) =>
         tokenRow(`TWMOB${i.toString(16).toUpperCase().padStart(11, '0')}`, 'TWPACK0000000002', now),
       );
       await store.tokens.createMany(tokens);
       const asked = tokens.filter((_, i) => i % 2 === 0).map((t) => t.serial);
-      const found = await store.tokens.findMany(asked);
+      const found = await store.tokens.findManyInCluster(
+        [...asked, 'TWMOBFFFFFFFFFFF'],
+        cluster.id,
+      );
       assert.deepEqual(found.map((t) => t.serial).sort(), asked.sort());
       assert.equal(typeof found[0]?.updatedAt, 'number', 'BIGINT comes back as a number');
-      assert.equal((await store.tokens.listByLicence('TWPACK0000000002')).length, 2500);
+      assert.equal((await store.tokens.findManyInCluster(asked, 'another-cluster')).length, 0);
+      assert.equal((await store.tokens.list({ clusterId: cluster.id, state: 'new' })).length, 2500);
+      assert.deepEqual(
+        await store.tokens.existing(['TWMOB00000000001', 'TWMOBFFFFFFFFFFF']),
+        new Set(['TWMOB00000000001']),
+      );
+    });
+
+    it('changes a token only from the state it was read in, bumping the seed version', async () => {
+      const serial = 'TWMOB00000000003';
+      const patch = {
+        state: 'provisioning' as const,
+        activationExpiresAt: now + 1000,
+        updatedAt: now,
+      };
+      const changed = await store.tokens.transition(serial, 'new', patch, true);
+      assert.deepEqual([changed?.state, changed?.seedVersion], ['provisioning', 1]);
+      assert.equal(await store.tokens.transition(serial, 'new', patch, true), undefined);
+      await store.tokens.expireActivations([serial], now + 999);
+      assert.equal((await store.tokens.find(serial))?.state, 'provisioning');
+      await store.tokens.expireActivations([serial], now + 1000);
+      assert.equal((await store.tokens.find(serial))?.state, 'provision timeout');
     });
 
     it("supersedes a token's open code when a new one is issued, and claims a code once", async () => {

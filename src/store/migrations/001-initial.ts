@@ -15,7 +15,7 @@ export const initial: Migration = {
       .createTable('gateways')
       .addColumn('serial', 'text', (c) => c.primaryKey())
       .addColumn('cluster_id', 'text', (c) => c.notNull().references('clusters.id'))
-      .addColumn('secret_enc', 'text', (c) => c.notNull())
+      .addColumn('secret_hash_enc', 'text', (c) => c.notNull())
       .addColumn('sealing_key', 'text')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('last_seen_at', 'bigint')
@@ -29,6 +29,7 @@ export const initial: Migration = {
       .addColumn('token_count', 'integer', (c) => c.notNull())
       .addColumn('code_hash', 'text', (c) => c.unique())
       .addColumn('cluster_id', 'text', (c) => c.references('clusters.id'))
+      .addColumn('transfer_policy', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('redeemed_at', 'bigint')
       .execute();
@@ -48,6 +49,7 @@ export const initial: Migration = {
       .addColumn('device_reg_id', 'text')
       .addColumn('label', 'text')
       .addColumn('activated_at', 'bigint')
+      .addColumn('activation_expires_at', 'bigint')
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('tokens_licence').on('tokens').column('licence_name').execute();

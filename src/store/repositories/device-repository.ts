@@ -21,6 +21,11 @@ export function createDeviceRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    findMany(regIds: readonly string[]): Promise<Device[]> {
+      if (regIds.length === 0) return Promise.resolve([]);
+      return db.selectFrom('devices').selectAll().where('regId', 'in', regIds).execute();
+    },
+
     find(regId: string): Promise<Device | undefined> {
       return db.selectFrom('devices').selectAll().where('regId', '=', regId).executeTakeFirst();
     },

@@ -50,10 +50,10 @@ export function createLicenceRepository(db: Kysely<Database>) {
     },
 
     /** The provisioner admin moves a licence to another cluster (no lock-in). */
-    async move(name: string, clusterId: string): Promise<boolean> {
+    async move(name: string, clusterId: string, now: number): Promise<boolean> {
       const result = await db
         .updateTable('licences')
-        .set({ clusterId })
+        .set((eb) => ({ clusterId, redeemedAt: eb.fn.coalesce('redeemedAt', eb.val(now)) }))
         .where('name', '=', name)
         .executeTakeFirst();
       return result.numUpdatedRows === 1n;

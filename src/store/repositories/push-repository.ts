@@ -7,7 +7,7 @@ export type Push = Selectable<PushesTable>;
 export interface PushAnswer {
   readonly status: Extract<PushStatus, 'approved' | 'denied'>;
   readonly tokenCode: string | null;
-  readonly hmac: string;
+  readonly hmac: string | null;
 }
 
 export function createPushRepository(db: Kysely<Database>) {
@@ -36,6 +36,24 @@ export function createPushRepository(db: Kysely<Database>) {
         .where('expiresAt', '>', now)
         .orderBy('createdAt')
         .execute();
+    },
+
+    /** Pushes of a token still waiting for an answer, and all those created since `since`. */
+    async countRecent(
+      tokenSerial: string,
+      now: number,
+      since: number,
+    ): Promise<{ pending: number; recent: number }> {
+      const rows = await db
+        .selectFrom('pushes')
+        .select(['status', 'expiresAt', 'createdAt'])
+        .where('tokenSerial', '=', tokenSerial)
+        .where((eb) => eb.or([eb('createdAt', '>=', since), eb('status', '=', 'pending')]))
+        .execute();
+      return {
+        pending: rows.filter((row) => row.status === 'pending' && row.expiresAt > now).length,
+        recent: rows.filter((row) => row.createdAt >= since).length,
+      };
     },
 
     /** Records the phone's answer once: true for exactly one reply, and only before expiry. */

@@ -1,24 +1,36 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { TokenState } from '../../core/token-state.js';
 import type { Database, TokensTable } from '../schema.js';
 import { insertOrConflict } from '../unique-violation.js';
 
 /** A token as the provisioner holds it: licence, seed (encrypted), phone binding. */
 export type Token = Selectable<TokensTable>;
 
+/** A token with the cluster its licence belongs to. */
+export type ClusterToken = Token & { clusterId: string | null };
+
 /** Keeps IN lists well under PostgreSQL's 65,535 bind parameters and SQLite's 32,766. */
-const LOOKUP_CHUNK = 1000;
+const CHUNK = 1000;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += CHUNK)
+    out.push(items.slice(start, start + CHUNK));
+  return out;
+}
 
 export function createTokenRepository(db: Kysely<Database>) {
+  const withCluster = () =>
+    db
+      .selectFrom('tokens')
+      .innerJoin('licences', 'licences.name', 'tokens.licenceName')
+      .selectAll('tokens')
+      .select('licences.clusterId');
+
   return {
     async createMany(tokens: readonly Token[]): Promise<void> {
-      if (tokens.length === 0) return;
       await insertOrConflict('A token with one of these serials', async () => {
-        for (let start = 0; start < tokens.length; start += LOOKUP_CHUNK) {
-          await db
-            .insertInto('tokens')
-            .values(tokens.slice(start, start + LOOKUP_CHUNK))
-            .execute();
-        }
+        for (const chunk of chunks(tokens)) await db.insertInto('tokens').values(chunk).execute();
       });
     },
 
@@ -26,34 +38,111 @@ export function createTokenRepository(db: Kysely<Database>) {
       return db.selectFrom('tokens').selectAll().where('serial', '=', serial).executeTakeFirst();
     },
 
-    /** The tokens asked for, by primary key: a poll's cost follows the request, not the table. */
-    async findMany(serials: readonly string[]): Promise<Token[]> {
-      const found: Token[] = [];
-      for (let start = 0; start < serials.length; start += LOOKUP_CHUNK) {
-        const chunk = serials.slice(start, start + LOOKUP_CHUNK);
+    findInCluster(serial: string, clusterId: string): Promise<ClusterToken | undefined> {
+      return withCluster()
+        .where('tokens.serial', '=', serial)
+        .where('licences.clusterId', '=', clusterId)
+        .executeTakeFirst();
+    },
+
+    /**
+     * The tokens asked for that belong to the cluster, by primary key: a poll's cost follows the
+     * request, not the size of the table.
+     */
+    async findManyInCluster(
+      serials: readonly string[],
+      clusterId: string,
+    ): Promise<ClusterToken[]> {
+      const found: ClusterToken[] = [];
+      for (const chunk of chunks(serials)) {
         found.push(
-          ...(await db.selectFrom('tokens').selectAll().where('serial', 'in', chunk).execute()),
+          ...(await withCluster()
+            .where('tokens.serial', 'in', chunk)
+            .where('licences.clusterId', '=', clusterId)
+            .execute()),
         );
       }
       return found;
     },
 
-    listByLicence(licenceName: string): Promise<Token[]> {
+    /** Serials already taken, of those given (to re-mint colliding serials). */
+    async existing(serials: readonly string[]): Promise<Set<string>> {
+      const taken = new Set<string>();
+      for (const chunk of chunks(serials)) {
+        const rows = await db
+          .selectFrom('tokens')
+          .select('serial')
+          .where('serial', 'in', chunk)
+          .execute();
+        for (const row of rows) taken.add(row.serial);
+      }
+      return taken;
+    },
+
+    list(
+      filter: { clusterId?: string; state?: TokenState; licenceName?: string } = {},
+    ): Promise<ClusterToken[]> {
+      let query = withCluster();
+      if (filter.clusterId !== undefined)
+        query = query.where('licences.clusterId', '=', filter.clusterId);
+      if (filter.state !== undefined) query = query.where('tokens.state', '=', filter.state);
+      if (filter.licenceName !== undefined)
+        query = query.where('tokens.licenceName', '=', filter.licenceName);
+      return query.orderBy('tokens.serial').execute();
+    },
+
+    listByDevice(regId: string): Promise<Token[]> {
       return db
         .selectFrom('tokens')
         .selectAll()
-        .where('licenceName', '=', licenceName)
+        .where('deviceRegId', '=', regId)
         .orderBy('serial')
         .execute();
     },
 
-    async update(serial: string, patch: Updateable<TokensTable>): Promise<boolean> {
-      const result = await db
+    /**
+     * Changes a token only if it is still in `expectedState` (compare-and-set): a concurrent
+     * change in between makes this return undefined instead of overwriting it. With
+     * `newSeed`, the seed version goes up by one in the same statement.
+     */
+    async transition(
+      serial: string,
+      expectedState: TokenState,
+      patch: Updateable<TokensTable>,
+      newSeed = false,
+    ): Promise<Token | undefined> {
+      return db
         .updateTable('tokens')
-        .set(patch)
+        .set((eb) => ({ ...patch, ...(newSeed ? { seedVersion: eb('seedVersion', '+', 1) } : {}) }))
         .where('serial', '=', serial)
+        .where('state', '=', expectedState)
+        .returningAll()
         .executeTakeFirst();
-      return result.numUpdatedRows === 1n;
+    },
+
+    /** Tokens of `serials` whose activation code ran out become `provision timeout`. */
+    async expireActivations(serials: readonly string[], now: number): Promise<void> {
+      for (const chunk of chunks(serials)) {
+        await db
+          .updateTable('tokens')
+          .set({ state: 'provision timeout', activationExpiresAt: null, updatedAt: now })
+          .where('serial', 'in', chunk)
+          .where('state', '=', 'provisioning')
+          .where('activationExpiresAt', '<=', now)
+          .execute();
+      }
+    },
+
+    /**
+     * Takes the token's row lock for the rest of the transaction (a no-op write works on both
+     * engines, unlike SELECT ... FOR UPDATE), so checks made after it see no concurrent change.
+     */
+    async lock(serial: string): Promise<void> {
+      await db
+        .updateTable('tokens')
+        .set((eb) => ({ serial: eb.ref('serial') }))
+        .where('serial', '=', serial)
+        .execute();
     },
   };
 }

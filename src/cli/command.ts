@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import { VERSION } from './version.js';
+
+/** A command with `--help` (commander's own) and `--version`, as every Tokenward command has. */
+export function command(name: string, description: string): Command {
+  return new Command(name)
+    .description(description)
+    .version(VERSION, '-V, --version', 'print the Tokenward version')
+    .helpOption('-h, --help', 'show help for this command');
+}
+
+/** Where the CLI writes: injectable so tests read what a person would see. */
+export interface Output {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const processOutput: Output = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Rows as aligned columns, headed; the shape `list` commands print without --json. */
+export function table(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const cells = [
+    headers,
+    ...rows.map((row) =>
+      row.map((cell) => (cell === null || cell === undefined ? '-' : String(cell))),
+    ),
+  ];
+  const widths = headers.map((_, column) =>
+    Math.max(...cells.map((row) => (row[column] ?? '').length)),
+  );
+  return cells
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function isoTime(epochMs: number | null): string | null {
+  return epochMs === null ? null : new Date(epochMs).toISOString().replace(/\.\d+Z$/, 'Z');
+}

@@ -1,0 +1,42 @@
+import { CommanderError } from 'commander';
+import { isTokenwardError } from '../core/errors.js';
+import { command, type Output, processOutput } from './command.js';
+import { provisionerCommand } from './provisioner-command.js';
+
+/** Builds the `tokenward` program; one command group per role. */
+export function buildProgram(output: Output = processOutput) {
+  const program = command('tokenward', 'Tokenward: open soft-token multi-factor authentication')
+    .addCommand(provisionerCommand(output))
+    .showHelpAfterError();
+  // Errors come back to main() instead of ending the process, at every level.
+  const configure = (cmd: ReturnType<typeof command>) => {
+    cmd.exitOverride().configureOutput({
+      writeOut: (s) => output.out(s.trimEnd()),
+      writeErr: (s) => output.err(s.trimEnd()),
+    });
+    for (const sub of cmd.commands) configure(sub as ReturnType<typeof command>);
+  };
+  configure(program);
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code (0 ok, 1 failed, 2 usage error). */
+export async function main(
+  argv: readonly string[],
+  output: Output = processOutput,
+): Promise<number> {
+  try {
+    await buildProgram(output).parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    // The operator at the terminal is inside the trust boundary: show the real code, even for
+    // errors a remote caller would only see as TW_INTERNAL.
+    if (isTokenwardError(error)) {
+      output.err(`Error ${error.code}: ${error.message}`);
+      return 1;
+    }
+    output.err(`Error TW_INTERNAL: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

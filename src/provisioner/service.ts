@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { TokenwardError } from '../core/errors.js';
+import { warningCatalog } from '../core/warnings.js';
+import { createAtRestCipher } from '../crypto/at-rest-cipher.js';
+import { loadMasterKey } from '../crypto/master-key.js';
+import { createStore, type Store } from '../store/store.js';
+import { buildProvisionerServer } from './http/server.js';
+import { createProvisioner, type Provisioner } from './provisioner.js';
+
+export interface ProvisionerServiceOptions {
+  readonly dataDir: string;
+  readonly databaseUrl: string;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly tlsCertFile?: string;
+  readonly tlsKeyFile?: string;
+  readonly log: Logger;
+  readonly masterKeyFromEnvironment?: string;
+}
+
+export interface RunningProvisioner {
+  readonly url: string;
+  readonly provisioner: Provisioner;
+  readonly store: Store;
+  close(): Promise<void>;
+}
+
+/** Opens the store (migrating it), loads the master key and serves the provisioner. */
+export async function startProvisionerService(
+  options: ProvisionerServiceOptions,
+): Promise<RunningProvisioner> {
+  const { log } = options;
+  const masterKey = await loadMasterKey({
+    dataDir: options.dataDir,
+    fromEnvironment: options.masterKeyFromEnvironment,
+  });
+  const store = await createStore(options.databaseUrl);
+  try {
+    const provisioner = createProvisioner({ store, cipher: createAtRestCipher(masterKey), log });
+    const tls = await loadTls(options);
+    const app = buildProvisionerServer({ provisioner, log, ...(tls === undefined ? {} : { tls }) });
+    if (tls === undefined && !isLoopback(options.host)) {
+      log.warn({ code: 'TW_WARN_PLAINTEXT_LISTENER' }, warningCatalog.TW_WARN_PLAINTEXT_LISTENER);
+    }
+    await listen(app, options.host, options.port);
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : options.port;
+    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    return {
+      url: `${tls === undefined ? 'http' : 'https'}://${host}:${port}`,
+      provisioner,
+      store,
+      async close() {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function loadTls(options: ProvisionerServiceOptions) {
+  if (options.tlsCertFile === undefined && options.tlsKeyFile === undefined) return undefined;
+  if (options.tlsCertFile === undefined || options.tlsKeyFile === undefined) {
+    throw new TokenwardError('TW_INPUT_INVALID', {
+      message: 'TLS needs both --tls-cert and --tls-key.',
+    });
+  }
+  return { cert: await readFile(options.tlsCertFile), key: await readFile(options.tlsKeyFile) };
+}
+
+async function listen(
+  app: { listen(options: { host: string; port: number }): Promise<string> },
+  host: string,
+  port: number,
+) {
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new TokenwardError('TW_INPUT_INVALID', {
+        message: `Cannot listen on ${host}:${port} (${code}). Choose another address with --listen HOST:PORT.`,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
