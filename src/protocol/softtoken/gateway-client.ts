@@ -1,0 +1,98 @@
+import { signGatewayRequest } from '../../crypto/gateway-signature.js';
+import type { GatewayMessageName, GatewayRequests } from './messages.js';
+
+/** A gateway's identity towards the provisioner. */
+export interface GatewayCredentials {
+  readonly serial: string;
+  /** The enrolment secret `provisioner gateway add` printed. */
+  readonly secret: string;
+  /** Every cluster member's serial, the sender included (`__clustered_sns`). */
+  readonly clusterSerials?: readonly string[];
+  /** The gateway's X25519 public key (base64), sent so the provisioner can register it. */
+  readonly sealingKey?: string;
+  readonly deviceVersion?: string;
+  readonly deviceBuild?: string;
+}
+
+export type GatewayMessageFields<N extends GatewayMessageName> = Omit<
+  GatewayRequests[N],
+  'serial_number' | '__device_version' | '__device_build' | '__clustered_sns' | '__sealing_key'
+>;
+
+export interface SoftTokenResponse {
+  readonly status: number;
+  /** The response's `d` object. */
+  readonly d: Record<string, unknown> & {
+    result: number;
+    error: { code: string; message: string } | null;
+  };
+}
+
+/**
+ * Sends gateway messages to a provisioner: builds the ASMX envelope with the gateway fields and
+ * signs the exact body bytes (DESIGN section 5). Network failures reject; SoftToken errors come
+ * back as `result` 0 for the caller to read.
+ */
+export function createGatewayClient(
+  baseUrl: string,
+  credentials: GatewayCredentials,
+  clock: () => number = Date.now,
+) {
+  const endpoint = new URL('/SoftToken/Provisioning.asmx/Process', baseUrl);
+  return {
+    async send<N extends GatewayMessageName>(
+      name: N,
+      fields: GatewayMessageFields<N>,
+      signal?: AbortSignal,
+    ): Promise<SoftTokenResponse> {
+      const body = JSON.stringify({
+        d: {
+          __type: `SoftToken.${name}Request`,
+          __version: '4',
+          serial_number: credentials.serial,
+          __device_version: credentials.deviceVersion ?? '1.0',
+          __device_build: credentials.deviceBuild ?? '1',
+          __clustered_sns: (credentials.clusterSerials ?? [credentials.serial]).map((sn) => ({
+            sn,
+          })),
+          ...(credentials.sealingKey === undefined
+            ? {}
+            : { __sealing_key: credentials.sealingKey }),
+          ...fields,
+        },
+      });
+      return postSoftToken(
+        endpoint,
+        body,
+        {
+          authorization: signGatewayRequest({
+            serial: credentials.serial,
+            secret: credentials.secret,
+            body,
+            now: clock(),
+          }),
+        },
+        signal,
+      );
+    },
+  };
+}
+
+export type GatewayClient = ReturnType<typeof createGatewayClient>;
+
+/** POSTs one SoftToken body and returns the status and the `d` object of the answer. */
+export async function postSoftToken(
+  endpoint: URL,
+  body: string,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<SoftTokenResponse> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body,
+    ...(signal === undefined ? {} : { signal }),
+  });
+  const parsed = (await response.json()) as { d: SoftTokenResponse['d'] };
+  return { status: response.status, d: parsed.d };
+}
