@@ -11,7 +11,7 @@ import type { Push } from '../store/repositories/push-repository.js';
 import type { ProvisionerContext } from './context.js';
 import { authenticateDevice, tokenOnDevice } from './device-session.js';
 import type { GatewaySession } from './gateway-session.js';
-import type { MessageOutcome } from './message-outcome.js';
+import { entriesOutcome, type MessageOutcome } from './message-outcome.js';
 import { decryptSeed } from './token-seeds.js';
 
 /** How often a long poll re-reads the store for changes made on other provisioner nodes. */
@@ -86,30 +86,31 @@ export async function pushStatus(
         .filter((push) => members.has(push.gatewaySerial))
         .map((push) => [push.id, push]),
     );
-    const decided = [...pushes.values()].some((push) => statusAt(push, at) !== 'pending');
+    // Unknown ids will not become known by waiting; answer at once.
+    const decided =
+      pushes.size < request.push_ids.length ||
+      [...pushes.values()].some((push) => statusAt(push, at) !== 'pending');
     if (decided || at >= deadline || signal?.aborted) {
-      return {
-        fields: {
-          pushes: request.push_ids.map((id) => {
-            const push = pushes.get(id);
-            if (push === undefined)
-              return {
-                push_id: id,
-                status: null,
-                error: new TokenwardError('TW_PUSH_UNKNOWN').toPublic(),
-              };
+      return entriesOutcome(
+        'pushes',
+        request.push_ids.map((id) => {
+          const push = pushes.get(id);
+          if (push === undefined) {
             return {
               push_id: id,
-              status: statusAt(push, at),
-              token_code: push.tokenCode,
-              hmac: push.hmac,
-              error: null,
+              status: null,
+              error: new TokenwardError('TW_PUSH_UNKNOWN').toPublic(),
             };
-          }),
-        },
-        result: 2,
-        error: null,
-      };
+          }
+          return {
+            push_id: id,
+            status: statusAt(push, at),
+            token_code: push.tokenCode,
+            hmac: push.hmac,
+            error: null,
+          };
+        }),
+      );
     }
     await ctx.changes.wait(Math.min(RECHECK_MS, deadline - at), signal);
   }
