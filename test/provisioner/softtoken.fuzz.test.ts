@@ -168,7 +168,7 @@ for (const { engine, skip } of engines) {
     });
     after(() => h?.close());
 
-    it(`answers ${CASES} hostile requests with result 0 or a 4xx, never a 5xx, and changes nothing`, async () => {
+    it(`answers ${CASES} hostile requests with a coded result 0 or a 4xx, never a 5xx, and changes nothing`, async () => {
       const before = await snapshot(h.store);
       const messages = validMessages(gateway.serial, 'a'.repeat(64));
       const mutation = fc
@@ -266,10 +266,9 @@ for (const { engine, skip } of engines) {
         }
         const coded =
           d?.result === 0 && typeof d.error?.code === 'string' && d.error.code.startsWith('TW_');
-        if (
-          response.status >= 500 ||
-          !(coded || (response.status >= 400 && response.status < 500))
-        ) {
+        // A mutation can land on a valid, harmless request (an empty poll): that may succeed.
+        const valid = response.status === 200 && (d?.result === 1 || d?.result === 2);
+        if (response.status >= 500 || !(coded || valid)) {
           failures.push(
             `${response.status} ${text.slice(0, 200)} <- ${String(body).slice(0, 200)}`,
           );
