@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { errorCatalog, TokenwardError } from '../../src/core/errors.js';
+import { warningCatalog } from '../../src/core/warnings.js';
 
 const table = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 const documented = [...table.matchAll(/^\| `(TW_[A-Z0-9_]+)` +\|([^|]+)\|([^|]+)\|$/gm)];
@@ -9,7 +10,10 @@ const documented = [...table.matchAll(/^\| `(TW_[A-Z0-9_]+)` +\|([^|]+)\|([^|]+)
 describe('docs/errors.md', () => {
   it('has one row, with a meaning and a fix, for every code, and no row for a code that is gone', () => {
     const codes = documented.map(([, code]) => code);
-    assert.deepEqual([...codes].sort(), Object.keys(errorCatalog).sort());
+    assert.deepEqual(
+      [...codes].sort(),
+      [...Object.keys(errorCatalog), ...Object.keys(warningCatalog)].sort(),
+    );
     assert.equal(new Set(codes).size, codes.length, 'a code is documented twice');
     for (const [, code, meaning, fix] of documented) {
       assert.ok(
