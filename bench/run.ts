@@ -2,10 +2,14 @@
  * `npm run bench [-- name ...]`: runs the named benchmarks, or all. Each prints its figure beside
  * a baseline measured in the same run; docs/PERFORMANCE.md records the latest figures.
  */
+import { benchActivation } from './activation.js';
 import { benchOtp } from './otp.js';
+import { benchPoll } from './poll.js';
 
 const benchmarks: Record<string, () => void | Promise<void>> = {
   otp: benchOtp,
+  poll: benchPoll,
+  activation: benchActivation,
 };
 
 const wanted = process.argv.slice(2);
