@@ -52,7 +52,20 @@ export async function createTestDatabase(engine: DatabaseEngine): Promise<TestDa
   return {
     engine,
     url: url.toString(),
-    drop: () => withAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+    drop: () =>
+      withAdmin(async (client) => {
+        // pg's Pool.end() resolves before its sockets have closed; let them go before FORCE
+        // would terminate them under a client that then reports an uncaught error.
+        for (let attempt = 0; attempt < 50; attempt++) {
+          const { rows } = await client.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if ((rows[0]?.n ?? 0) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }),
   };
 }
 
