@@ -268,3 +268,42 @@ for (const { engine, skip } of engines) {
     });
   });
 }
+
+for (const { engine, skip } of engines) {
+  describe(`audit log [${engine}]`, { skip }, () => {
+    let h: ProvisionerHarness;
+    before(async () => {
+      h = await startProvisionerHarness(engine);
+    });
+    after(() => h?.close());
+
+    it('records every state change: what, which token, who, from where, when', async () => {
+      const gateway = await h.enrolGateway('FGT60F0000000001');
+      const [serial = ''] = await importTrial(gateway);
+      const phone = h.newPhone();
+      await phone.activate((await provision(gateway, serial)).code);
+      await phone.client.send('MobileTransfer', { token: serial });
+      await gateway.client.send('Revoke', { tokens: [{ token: serial }] });
+
+      const entries = (await h.store.auditLog.list({ subject: serial })).reverse();
+      assert.deepEqual(
+        entries.map((e) => [e.action, e.actor]),
+        [
+          ['token.provision', `gateway:${gateway.serial}`],
+          ['token.activate', `device:${phone.regId}`],
+          ['token.transfer-code', `device:${phone.regId}`],
+          ['token.revoke', `gateway:${gateway.serial}`],
+        ],
+      );
+      for (const entry of entries) {
+        assert.equal(entry.detail?.source_ip, '127.0.0.1');
+        assert.equal(entry.at, h.clock.now);
+        assert.ok(!JSON.stringify(entry).match(/[A-Z2-7]{16}"/), 'no code in the audit log');
+      }
+      assert.equal(
+        (await h.store.auditLog.list({ action: 'licence.import' }))[0]?.actor,
+        `gateway:${gateway.serial}`,
+      );
+    });
+  });
+}

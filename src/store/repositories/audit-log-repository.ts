@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AuditLogTable, Database } from '../schema.js';
 
@@ -21,6 +21,17 @@ export interface AuditQuery {
   readonly since?: number;
 }
 
+/**
+ * Ids that sort in the order entries were written: the entry time, then this process's
+ * monotonic clock (entries of one millisecond keep their order), then random bytes (unique
+ * across nodes).
+ */
+function sortableId(at: number): string {
+  const time = String(at).padStart(15, '0');
+  const tick = process.hrtime.bigint().toString().padStart(20, '0');
+  return `${time}-${tick}-${randomBytes(4).toString('hex')}`;
+}
+
 /** Who did what, when, with what outcome: admin changes and login decisions. Append-only. */
 export function createAuditLogRepository(db: Kysely<Database>) {
   return {
@@ -28,7 +39,7 @@ export function createAuditLogRepository(db: Kysely<Database>) {
       await db
         .insertInto('auditLog')
         .values({
-          id: randomUUID(),
+          id: sortableId(entry.at),
           at: entry.at,
           actor: entry.actor,
           action: entry.action,
@@ -49,7 +60,7 @@ export function createAuditLogRepository(db: Kysely<Database>) {
       if (query.since !== undefined) select = select.where('at', '>=', query.since);
       const rows = await select
         .orderBy('at', 'desc')
-        .orderBy('id')
+        .orderBy('id', 'desc')
         .limit(query.limit ?? 100)
         .execute();
       return rows.map((row) => ({
