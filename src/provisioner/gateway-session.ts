@@ -65,7 +65,10 @@ export async function openGatewaySession(
     sealingKey = (await ctx.store.gateways.find(gateway.serial))?.sealingKey ?? null;
     if (sealingKey !== offered) throw new TokenwardError('TW_GATEWAY_KEY_MISMATCH');
   }
-  await ctx.store.gateways.touch(gateway.serial, now);
+  // "Last seen" to the minute: a write per request would tax every poll for nothing.
+  if (gateway.lastSeenAt === null || now - gateway.lastSeenAt >= 60_000) {
+    await ctx.store.gateways.touch(gateway.serial, now);
+  }
   const cluster = await ctx.store.clusters.findById(gateway.clusterId);
   if (cluster === undefined)
     throw new TokenwardError('TW_INTERNAL', { detail: 'gateway without cluster' });

@@ -23,7 +23,19 @@ export async function mintLicenceTokens(
     const taken = await repositories.tokens.existing([...fresh]);
     for (const serial of fresh) if (!taken.has(serial)) serials.add(serial);
   }
-  const tokens: Token[] = [...serials].map((serial) => ({
+  const tokens = [...serials].map((serial) => newToken(serial, licenceName, now, parameters));
+  await repositories.tokens.createMany(tokens);
+  return tokens;
+}
+
+/** A token as a licence first holds it: `new`, no seed, on no phone. */
+export function newToken(
+  serial: string,
+  licenceName: string,
+  now: number,
+  parameters: OtpParameters = DEFAULT_OTP_PARAMETERS,
+): Token {
+  return {
     serial,
     licenceName,
     state: 'new',
@@ -36,7 +48,5 @@ export async function mintLicenceTokens(
     activatedAt: null,
     activationExpiresAt: null,
     updatedAt: now,
-  }));
-  await repositories.tokens.createMany(tokens);
-  return tokens;
+  };
 }

@@ -47,8 +47,6 @@ export async function activateToken(
   now: number,
 ): Promise<MessageOutcome> {
   const addressKey = `address:${sourceIp}`;
-  ctx.activationLimiter.assertAllowed([addressKey], now);
-
   const identityKey = Buffer.from(request.identity_key, 'base64');
   if (registrationId(identityKey) !== request.registration_id) {
     throw new TokenwardError('TW_SIGNATURE_INVALID', {

@@ -1,26 +1,10 @@
+import { newToken } from '../../src/provisioner/licence-tokens.js';
 import type { Fortitoken } from '../../src/store/repositories/fortitoken-repository.js';
-import type { Token } from '../../src/store/repositories/token-repository.js';
 import type { User } from '../../src/store/repositories/user-repository.js';
 
 /** Complete rows with plain defaults, for store tests that care about one or two fields. */
-export function tokenRow(serial: string, licenceName: string, now: number): Token {
-  return {
-    serial,
-    licenceName,
-    state: 'new',
-    lockedFrom: null,
-    algorithm: 'SHA1',
-    digits: 6,
-    period: 60,
-    seedEnc: null,
-    seedVersion: 0,
-    deviceRegId: null,
-    label: null,
-    activatedAt: null,
-    activationExpiresAt: null,
-    updatedAt: now,
-  };
-}
+/** A stored token row in state `new` (the provisioner's own constructor). */
+export const tokenRow = newToken;
 
 export function userRow(name: string, now: number): User {
   return {
