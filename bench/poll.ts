@@ -55,6 +55,7 @@ async function fill(h: ProvisionerHarness, count: number): Promise<string[]> {
     codeHash: null,
     clusterId: cluster?.id ?? null,
     transferPolicy: 'self-service',
+    exportPolicy: 'forbidden',
     createdAt: now,
     redeemedAt: now,
   });

@@ -82,6 +82,7 @@ export function createProvisionerAdmin(ctx: ProvisionerContext) {
       input: {
         tokens: number;
         transferPolicy?: Licence['transferPolicy'];
+        exportPolicy?: Licence['exportPolicy'];
         parameters?: OtpParameters;
       },
       now: number,
@@ -95,6 +96,7 @@ export function createProvisionerAdmin(ctx: ProvisionerContext) {
         codeHash: licenceCodeHash(code),
         clusterId: null,
         transferPolicy: input.transferPolicy ?? 'self-service',
+        exportPolicy: input.exportPolicy ?? 'forbidden',
         createdAt: now,
         redeemedAt: null,
       };

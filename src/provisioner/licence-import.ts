@@ -42,6 +42,7 @@ export async function importLicence(
             codeHash: null,
             clusterId: session.cluster.id,
             transferPolicy: 'self-service',
+            exportPolicy: 'forbidden',
             createdAt: now,
             redeemedAt: now,
           };

@@ -71,7 +71,7 @@ export async function activateToken(
       throw activationRefused('unknown');
     }
     const token = await claimOrRecover(ctx, request, codeHash, sourceIp, now);
-    return respond(ctx, request, token, now);
+    return await respond(ctx, request, token, now);
   } catch (error) {
     if (error instanceof TokenwardError && error.code === 'TW_ACTIVATION_CODE_INVALID') {
       ctx.activationLimiter.recordFailure(limitKeys, now);
@@ -180,12 +180,13 @@ function claim(
   });
 }
 
-function respond(
+async function respond(
   ctx: ProvisionerContext,
   request: MobileProvisionRequest,
   token: Token,
   now: number,
-): MessageOutcome {
+): Promise<MessageOutcome> {
+  const licence = await ctx.store.licences.find(token.licenceName);
   if (token.seedEnc === null)
     throw new TokenwardError('TW_INTERNAL', { detail: 'provisioned token without seed' });
   const seed = decryptSeed(ctx.cipher, token.serial, token.seedEnc);
@@ -202,7 +203,7 @@ function respond(
       digits: token.digits,
       period: token.period,
       label: token.label ?? token.serial,
-      server_time: Math.floor(now / 1000),
+      export_allowed: licence?.exportPolicy === 'allowed',
     },
     result: 2,
     error: null,

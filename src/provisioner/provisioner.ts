@@ -151,30 +151,26 @@ export function createProvisioner(deps: ProvisionerDependencies) {
     /** POST /SoftToken/Provisioning.asmx/Mobile: requests from phones, signed by their identity key. */
     async handleMobile(exchange: SoftTokenExchange): Promise<ProvisionerReply> {
       const now = ctx.clock();
+      // Every answer tells the phone the server's time, so it can correct its own clock (and
+      // recover from TW_DEVICE_REQUEST_STALE).
+      const base = { server_time: Math.floor(now / 1000) };
       let name = requestedName(exchange.body);
       try {
         const request = codec.parseMobileRequest(exchange.body);
         name = request.name;
+        const { sourceIp, signal } = exchange;
         switch (request.name) {
           case 'MobileProvision':
-            return reply(
-              name,
-              {},
-              await activateToken(ctx, request.message, exchange.sourceIp, now),
-            );
+            return reply(name, base, await activateToken(ctx, request.message, sourceIp, now));
           case 'MobilePushPoll':
-            return reply(name, {}, await pollPushes(ctx, request.message, now, exchange.signal));
+            return reply(name, base, await pollPushes(ctx, request.message, now, signal));
           case 'MobilePushReply':
-            return reply(name, {}, await replyToPush(ctx, request.message, exchange.sourceIp, now));
+            return reply(name, base, await replyToPush(ctx, request.message, sourceIp, now));
           case 'MobileTransfer':
-            return reply(
-              name,
-              {},
-              await requestTransfer(ctx, request.message, exchange.sourceIp, now),
-            );
+            return reply(name, base, await requestTransfer(ctx, request.message, sourceIp, now));
         }
       } catch (error) {
-        return refuse(name, {}, error, exchange.sourceIp);
+        return refuse(name, base, error, exchange.sourceIp);
       }
     },
 

@@ -134,6 +134,8 @@ export async function pollPushes(
     if (pending.length > 0 || at >= deadline || signal?.aborted) {
       return {
         fields: {
+          // The tokens on this phone: one that is gone has moved to another phone or was revoked.
+          tokens: serials,
           pushes: pending.map((push) => ({
             push_id: push.id,
             token: push.tokenSerial,

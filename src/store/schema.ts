@@ -59,6 +59,8 @@ export interface LicencesTable {
   clusterId: string | null;
   /** Whether a phone may move its tokens of this licence to a new phone by itself. */
   transferPolicy: 'self-service' | 'admin-only';
+  /** Whether a phone may export a token's seed as an otpauth:// URI (off unless allowed). */
+  exportPolicy: 'allowed' | 'forbidden';
   createdAt: number;
   redeemedAt: number | null;
 }

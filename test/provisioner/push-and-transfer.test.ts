@@ -281,8 +281,9 @@ for (const { engine, skip } of engines) {
       const gateway = await h.enrolGateway('FGT60F0000000001');
       const [serial = ''] = await importTrial(gateway);
       const phone = h.newPhone();
-      await phone.activate((await provision(gateway, serial)).code);
-      await phone.client.send('MobileTransfer', { token: serial });
+      const { code } = await provision(gateway, serial);
+      await phone.activate(code);
+      const transfer = await phone.client.send('MobileTransfer', { token: serial });
       await gateway.client.send('Revoke', { tokens: [{ token: serial }] });
 
       const entries = (await h.store.auditLog.list({ subject: serial })).reverse();
@@ -298,7 +299,11 @@ for (const { engine, skip } of engines) {
       for (const entry of entries) {
         assert.equal(entry.detail?.source_ip, '127.0.0.1');
         assert.equal(entry.at, h.clock.now);
-        assert.ok(!JSON.stringify(entry).match(/[A-Z2-7]{16}"/), 'no code in the audit log');
+        const text = JSON.stringify(entry);
+        assert.ok(
+          !text.includes(code) && !text.includes(String(transfer.d.transfer_code)),
+          'no code in the audit log',
+        );
       }
       assert.equal(
         (await h.store.auditLog.list({ action: 'licence.import' }))[0]?.actor,

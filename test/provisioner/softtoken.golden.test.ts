@@ -32,6 +32,7 @@ for (const { engine, skip } of engines) {
         codeHash: null,
         clusterId: cluster?.id ?? null,
         transferPolicy: 'self-service',
+        exportPolicy: 'forbidden',
         createdAt: now,
         redeemedAt: now,
       });

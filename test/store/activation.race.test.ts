@@ -23,6 +23,7 @@ for (const { engine, skip } of engines) {
         codeHash: null,
         clusterId: null,
         transferPolicy: 'self-service',
+        exportPolicy: 'forbidden',
         createdAt: now,
         redeemedAt: null,
       });

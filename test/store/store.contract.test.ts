@@ -69,6 +69,7 @@ for (const { engine, skip } of engines) {
         codeHash: 'hash-1',
         clusterId: null,
         transferPolicy: 'self-service',
+        exportPolicy: 'forbidden',
         createdAt: now,
         redeemedAt: null,
       });
@@ -91,6 +92,7 @@ for (const { engine, skip } of engines) {
         codeHash: null,
         clusterId: cluster.id,
         transferPolicy: 'self-service',
+        exportPolicy: 'forbidden',
         createdAt: now,
         redeemedAt: now,
       });

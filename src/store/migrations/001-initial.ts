@@ -30,6 +30,7 @@ export const initial: Migration = {
       .addColumn('code_hash', 'text', (c) => c.unique())
       .addColumn('cluster_id', 'text', (c) => c.references('clusters.id'))
       .addColumn('transfer_policy', 'text', (c) => c.notNull())
+      .addColumn('export_policy', 'text', (c) => c.notNull().defaultTo('forbidden'))
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('redeemed_at', 'bigint')
       .execute();
