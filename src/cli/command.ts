@@ -44,3 +44,6 @@ export function table(headers: readonly string[], rows: readonly (readonly unkno
 export function isoTime(epochMs: number | null): string | null {
   return epochMs === null ? null : new Date(epochMs).toISOString().replace(/\.\d+Z$/, 'Z');
 }
+
+/** An error the command has already shown to the person in its own words: exit 1, print nothing more. */
+export class ReportedError extends Error {}

@@ -1,12 +1,14 @@
 import { CommanderError } from 'commander';
 import { isTokenwardError } from '../core/errors.js';
-import { command, type Output, processOutput } from './command.js';
+import { command, type Output, processOutput, ReportedError } from './command.js';
+import { mobileCommand } from './mobile-command.js';
 import { provisionerCommand } from './provisioner-command.js';
 
 /** Builds the `tokenward` program; one command group per role. */
 export function buildProgram(output: Output = processOutput) {
   const program = command('tokenward', 'Tokenward: open soft-token multi-factor authentication')
     .addCommand(provisionerCommand(output))
+    .addCommand(mobileCommand(output))
     .showHelpAfterError();
   // Errors come back to main() instead of ending the process, at every level.
   const configure = (cmd: ReturnType<typeof command>) => {
@@ -30,6 +32,7 @@ export async function main(
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof ReportedError) return 1;
     // The operator at the terminal is inside the trust boundary: show the real code, even for
     // errors a remote caller would only see as TW_INTERNAL.
     if (isTokenwardError(error)) {

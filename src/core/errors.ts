@@ -259,6 +259,58 @@ export const errorCatalog = {
     message:
       'The number does not match the one shown at login, so the request was denied. If it was you, start the login again.',
   },
+  TW_ACTIVATION_URI_INVALID: {
+    status: 400,
+    expose: true,
+    message:
+      'The activation link is not valid. It looks like tokenward://activate?code=<16 characters>&server=<provisioner URL>; copy it again from the e-mail.',
+  },
+  TW_QR_UNREADABLE: {
+    status: 400,
+    expose: true,
+    message:
+      'No QR code could be read from the image. Use the PNG attached to the activation e-mail, or type the code.',
+  },
+  TW_PROVISIONER_UNREACHABLE: {
+    status: 503,
+    expose: true,
+    message:
+      'The provisioning server cannot be reached. Check the network and the server address, then try again.',
+  },
+  TW_VAULT_PIN_REQUIRED: {
+    status: 401,
+    expose: true,
+    message: 'This token vault is protected by a PIN. Give it with --pin or TOKENWARD_PIN.',
+  },
+  TW_VAULT_PIN_INVALID: {
+    status: 401,
+    expose: true,
+    message:
+      'The PIN does not open this token vault. Nothing was changed; try again with the right PIN.',
+  },
+  TW_VAULT_CORRUPT: {
+    status: 500,
+    expose: true,
+    message:
+      'The token vault file is damaged. Nothing was overwritten: the previous version is kept as vault.prev beside it; copy it over vault to restore it.',
+  },
+  TW_TOKEN_NOT_IN_VAULT: {
+    status: 404,
+    expose: true,
+    message: 'No token with this serial is on this device. `mobile list` shows the tokens it has.',
+  },
+  TW_TOKEN_MOVED: {
+    status: 410,
+    expose: true,
+    message:
+      'This token is no longer on this device: it was moved to another phone or revoked. Ask your administrator if that was not you.',
+  },
+  TW_EXPORT_FORBIDDEN: {
+    status: 403,
+    expose: true,
+    message:
+      "This token's licence does not allow exporting its secret. Use transfer to move it to another phone.",
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -5,6 +5,8 @@
 export const warningCatalog = {
   TW_WARN_PLAINTEXT_LISTENER:
     'Listening on a non-loopback address without TLS: secrets would cross the network in clear. Pass --tls-cert and --tls-key, or listen on 127.0.0.1 behind a TLS proxy.',
+  TW_WARN_VAULT_KEYFILE:
+    'The token vault key is kept in a file beside the vault, so anyone who can read this directory can read the tokens. Use --pin or TOKENWARD_PIN to protect it with a passphrase.',
 } as const;
 
 export type WarningCode = keyof typeof warningCatalog;

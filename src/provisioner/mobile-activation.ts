@@ -71,7 +71,7 @@ export async function activateToken(
       throw activationRefused('unknown');
     }
     const token = await claimOrRecover(ctx, request, codeHash, sourceIp, now);
-    return await respond(ctx, request, token, now);
+    return await respond(ctx, request, token);
   } catch (error) {
     if (error instanceof TokenwardError && error.code === 'TW_ACTIVATION_CODE_INVALID') {
       ctx.activationLimiter.recordFailure(limitKeys, now);
@@ -184,7 +184,6 @@ async function respond(
   ctx: ProvisionerContext,
   request: MobileProvisionRequest,
   token: Token,
-  now: number,
 ): Promise<MessageOutcome> {
   const licence = await ctx.store.licences.find(token.licenceName);
   if (token.seedEnc === null)

@@ -18,8 +18,22 @@ import { createTestDatabase, type TestDatabase } from './databases.js';
 
 /** A clock tests move by hand: time is a parameter, never faked globally. */
 export interface TestClock {
-  now: number;
+  readonly now: number;
   advance(ms: number): void;
+}
+
+/** Fixed at the start (the default), or running with real time for tests of real clients. */
+function testClock(realTime: boolean): TestClock {
+  const start = Date.now();
+  let offset = 0;
+  return {
+    get now() {
+      return (realTime ? Date.now() : start) + offset;
+    },
+    advance(ms) {
+      offset += ms;
+    },
+  };
 }
 
 export interface ProvisionerHarness {
@@ -40,15 +54,11 @@ export type TestPhone = ReturnType<typeof phone>;
 export async function startProvisionerHarness(
   engine: DatabaseEngine,
   config: ProvisionerConfig = DEFAULT_PROVISIONER_CONFIG,
+  options: { realTime?: boolean } = {},
 ): Promise<ProvisionerHarness> {
   const database = await createTestDatabase(engine);
   const store = await createStore(database.url);
-  const clock: TestClock = {
-    now: Date.now(),
-    advance(ms) {
-      this.now += ms;
-    },
-  };
+  const clock = testClock(options.realTime === true);
   const log = createLogger({ level: 'silent' });
   const provisioner = createProvisioner({
     store,

@@ -1,0 +1,274 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { TokenwardError } from '../core/errors.js';
+import { warningCatalog } from '../core/warnings.js';
+import { createMobileToken, type MobileToken, type PendingPush } from '../mobile/mobile-token.js';
+import { decodeQrPng, terminalQr } from '../mobile/qr.js';
+import { command, isoTime, type Output, ReportedError, table } from './command.js';
+import { VERSION } from './version.js';
+
+interface DeviceOptions {
+  device: string;
+  pin?: string;
+}
+
+/** `tokenward mobile ...`: this terminal as a phone with a token app. */
+export function mobileCommand(output: Output) {
+  const mobile = command('mobile', 'a mobile token: activate, show codes, answer pushes, transfer');
+
+  const action = (
+    name: string,
+    description: string,
+    run: (token: MobileToken, args: string[], options: Record<string, unknown>) => Promise<void>,
+  ) =>
+    withDeviceOptions(command(name, description)).action(async (...received: unknown[]) => {
+      const cmd = received.at(-1) as { args: string[]; opts(): Record<string, unknown> };
+      const options = cmd.opts() as DeviceOptions & Record<string, unknown>;
+      const token = createMobileToken({
+        dir: options.device,
+        pin: options.pin,
+        version: VERSION,
+        onKeyFileWarning: () =>
+          output.err(`Warning TW_WARN_VAULT_KEYFILE: ${warningCatalog.TW_WARN_VAULT_KEYFILE}`),
+      });
+      try {
+        await run(token, cmd.args, options);
+      } catch (error) {
+        // A person reads this: the provisioner's words, as the phone app would show them.
+        if (error instanceof TokenwardError) {
+          output.err(`Failed. ${error.message} (${error.code})`);
+          throw new ReportedError(error.message);
+        }
+        throw error;
+      }
+    });
+
+  mobile.addCommand(
+    action('info', "show this phone's reg-id, os-ver and public keys", async (token) => {
+      const info = await token.info();
+      output.out(
+        [
+          `reg-id:       ${info.registrationId}`,
+          `os-ver:       ${info.osVer}`,
+          `identity key: ${info.identityKey} (Ed25519, public)`,
+          `sealing key:  ${info.sealingKey} (X25519, public)`,
+          `tokens:       ${info.tokens}`,
+          `vault:        protected by ${info.vault}`,
+        ].join('\n'),
+      );
+    }),
+  );
+
+  mobile.addCommand(
+    action(
+      'activate',
+      'activate a token with the code, link or QR image from the activation e-mail',
+      async (token, args, options) => {
+        const qr = options.qr === undefined ? undefined : await decodeQrPng(String(options.qr));
+        const text = qr ?? args[0];
+        if (text === undefined)
+          throw new TokenwardError('TW_INPUT_INVALID', {
+            message: 'Give the activation code, the activation link, or --qr FILE.png.',
+          });
+        const activated = await token.activate({
+          code: text,
+          ...(options.server === undefined ? {} : { server: String(options.server) }),
+          transfer: options.transfer === true,
+        });
+        output.out(`Activated ${activated.serial} (${activated.label}).`);
+        output.out(`Code: ${activated.code} (valid ${activated.validFor} s)`);
+      },
+    )
+      .argument(
+        '[code]',
+        'the activation code (any case, spaces or dashes) or tokenward://activate?... link',
+      )
+      .option('--server <url>', 'the provisioning server (the activation link carries it)')
+      .option('--qr <file>', 'a PNG image of the activation QR code')
+      .option('--transfer', 'the code is a transfer code from your previous phone'),
+  );
+
+  mobile.addCommand(
+    action('list', 'list the tokens on this phone', async (token, _args, options) => {
+      const tokens = await token.list(options.offline !== true);
+      if (options.json === true) return output.out(JSON.stringify(tokens, null, 2));
+      output.out(
+        table(
+          ['SERIAL', 'LABEL', 'ALGORITHM', 'DIGITS', 'PERIOD', 'ACTIVATED', 'STATUS'],
+          tokens.map((t) => [
+            t.serial,
+            t.label,
+            t.algorithm,
+            t.digits,
+            `${t.period}s`,
+            isoTime(t.activatedAt),
+            t.status,
+          ]),
+        ),
+      );
+    })
+      .option('--offline', 'do not ask the provisioner which tokens are still here')
+      .option('--json', 'print JSON'),
+  );
+
+  mobile.addCommand(
+    action(
+      'code',
+      'show the current code of a token (default: the first one)',
+      async (token, args, options) => {
+        const current = await token.code(args[0]);
+        if (options.json === true) {
+          output.out(
+            JSON.stringify({
+              serial: current.serial,
+              code: current.code,
+              valid_for: current.validFor,
+            }),
+          );
+        } else {
+          output.out(
+            `${current.code}  (${current.serial}, ${current.label}; valid ${current.validFor} s)`,
+          );
+        }
+      },
+    )
+      .argument('[serial]', 'the token serial')
+      .option('--json', 'print JSON'),
+  );
+
+  mobile.addCommand(
+    action('remove', 'remove a token from this phone', async (token, args) => {
+      await token.remove(args[0] ?? '');
+      output.out(`Removed ${args[0]} from this phone.`);
+    }).argument('<serial>', 'the token serial'),
+  );
+
+  const push = command('push', 'answer push login requests');
+  push.addCommand(
+    action('listen', 'wait for push requests and answer them', async (token, _args, options) => {
+      const max = options.max === undefined ? Number.POSITIVE_INFINITY : Number(options.max);
+      const mode = options.approve === true ? 'approve' : options.deny === true ? 'deny' : 'ask';
+      await listen(token, output, mode, max);
+    })
+      .option('--approve', 'approve every request')
+      .option('--deny', 'deny every request')
+      .option('--ask', 'ask for each request (the default)')
+      .option('--max <n>', 'stop after answering this many requests'),
+  );
+  for (const verb of ['approve', 'deny'] as const) {
+    push.addCommand(
+      action(verb, `${verb} one push request`, async (token, args, options) => {
+        const number = options.number === undefined ? undefined : Number(options.number);
+        await token.answerPush(args[0] ?? '', verb, number);
+        output.out(`${verb === 'approve' ? 'Approved' : 'Denied'} ${args[0]}.`);
+      })
+        .argument('<push-id>', 'the push request id (push listen shows it)')
+        .option('--number <n>', 'the number shown at login (number matching)'),
+    );
+  }
+  mobile.addCommand(push);
+
+  mobile.addCommand(
+    action(
+      'transfer',
+      'move a token to a new phone: prints a transfer code and its QR',
+      async (token, args) => {
+        const transfer = await token.transfer(args[0] ?? '');
+        output.out(
+          `Transfer code for ${transfer.serial}: ${transfer.code} (valid until ${isoTime(transfer.expires * 1000)})`,
+        );
+        output.out(
+          `On the new phone: tokenward mobile activate --transfer ${transfer.code} --server ${transfer.server}`,
+        );
+        output.out(await terminalQr(transfer.uri));
+      },
+    ).argument('<serial>', 'the token serial'),
+  );
+
+  mobile.addCommand(
+    action(
+      'export',
+      'print a token as an otpauth:// URI, where its licence allows it',
+      async (token, args, options) => {
+        if (options.otpauth !== true)
+          throw new TokenwardError('TW_INPUT_INVALID', { message: 'Say which format: --otpauth.' });
+        const uri = await token.exportOtpauth(args[0] ?? '');
+        output.out(uri);
+        output.out(await terminalQr(uri));
+      },
+    )
+      .argument('<serial>', 'the token serial')
+      .option('--otpauth', 'as an otpauth:// URI (with a terminal QR code)'),
+  );
+
+  return mobile;
+}
+
+function withDeviceOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--device <dir>',
+      'the phone: its directory (two directories are two phones)',
+      process.env.TOKENWARD_DEVICE ?? join(homedir(), '.tokenward', 'device'),
+    )
+    .option(
+      '--pin <pin>',
+      'the vault PIN or passphrase (or TOKENWARD_PIN)',
+      process.env.TOKENWARD_PIN,
+    );
+}
+
+/** Long-polls for pushes and answers them; rides out provisioner restarts with backoff. */
+async function listen(
+  token: MobileToken,
+  output: Output,
+  mode: 'approve' | 'deny' | 'ask',
+  max: number,
+): Promise<void> {
+  let answered = 0;
+  let backoff = 1;
+  const seen = new Set<string>();
+  while (answered < max) {
+    let pushes: PendingPush[];
+    try {
+      pushes = await token.pendingPushes(25);
+      backoff = 1;
+    } catch (error) {
+      if (!(error instanceof TokenwardError && error.code === 'TW_PROVISIONER_UNREACHABLE'))
+        throw error;
+      output.err(`Provisioner unreachable; retrying in ${backoff} s.`);
+      await new Promise((resolve) => setTimeout(resolve, backoff * 1000));
+      backoff = Math.min(backoff * 2, 30);
+      continue;
+    }
+    for (const push of pushes.filter((p) => !seen.has(p.pushId))) {
+      seen.add(push.pushId);
+      const { username, user_ip, user_agent, timestamp } = push.context;
+      output.out(
+        `Push ${push.pushId}: ${username} from ${user_ip} (${user_agent}) at ${isoTime(timestamp * 1000)}` +
+          (push.number === undefined ? '' : `; number to match: ${push.number}`),
+      );
+      const verb =
+        mode === 'ask' ? await ask(`Approve this login on ${push.serial}? [y/N] `) : mode;
+      try {
+        await token.answerPush(push.pushId, verb, push.number);
+        output.out(verb === 'approve' ? 'Approved.' : 'Denied.');
+      } catch (error) {
+        if (!(error instanceof TokenwardError)) throw error;
+        output.err(`Failed. ${error.message} (${error.code})`);
+      }
+      if (++answered >= max) return;
+    }
+  }
+}
+
+async function ask(question: string): Promise<'approve' | 'deny'> {
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(question)).trim()) ? 'approve' : 'deny';
+  } finally {
+    prompt.close();
+  }
+}
