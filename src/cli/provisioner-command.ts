@@ -135,6 +135,7 @@ export function provisionerCommand(output: Output) {
           {
             tokens: Number(options.tokens),
             transferPolicy: options.selfTransfer === false ? 'admin-only' : 'self-service',
+            exportPolicy: options.allowExport === true ? 'allowed' : 'forbidden',
           },
           Date.now(),
         );
@@ -143,9 +144,10 @@ export function provisionerCommand(output: Output) {
       },
     )
       .requiredOption('--tokens <n>', 'number of tokens in the pack')
+      .option('--no-self-transfer', 'phones may not move these tokens to a new phone by themselves')
       .option(
-        '--no-self-transfer',
-        'phones may not move these tokens to a new phone by themselves',
+        '--allow-export',
+        'phones may export these tokens as otpauth:// URIs (off by default)',
       ),
   );
   license.addCommand(
