@@ -24,11 +24,12 @@ export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
   });
 }
 
-/** Resolves with the child's stdout once `pattern` appears in it (rejects on exit or timeout). */
+/** Resolves with the child's output once `pattern` appears in it (rejects on exit or timeout). */
 export function waitForOutput(
   child: ChildProcess,
   pattern: RegExp,
   timeoutMs = 20_000,
+  stream: 'stdout' | 'stderr' = 'stdout',
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
@@ -36,7 +37,7 @@ export function waitForOutput(
       () => reject(new Error(`timed out waiting for ${pattern}; got: ${seen}`)),
       timeoutMs,
     );
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child[stream]?.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       if (pattern.test(seen)) {
         clearTimeout(timer);
