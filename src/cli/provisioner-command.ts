@@ -43,7 +43,7 @@ export function provisionerCommand(output: Output) {
         databaseUrl: url,
         host,
         port,
-        log: createLogger({ level: options.logLevel as 'info' }),
+        log: createLogger({ level: parseLogLevel(options.logLevel) }),
         masterKeyFromEnvironment: process.env.TOKENWARD_MASTER_KEY,
         ...(options.tlsCert === undefined ? {} : { tlsCertFile: options.tlsCert }),
         ...(options.tlsKey === undefined ? {} : { tlsKeyFile: options.tlsKey }),
@@ -245,4 +245,16 @@ function parseState(value: string): TokenState {
     });
   }
   return state;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function parseLogLevel(value: string): (typeof LOG_LEVELS)[number] {
+  const level = LOG_LEVELS.find((l) => l === value);
+  if (level === undefined) {
+    throw new TokenwardError('TW_INPUT_INVALID', {
+      message: `--log-level is one of: ${LOG_LEVELS.join(', ')}.`,
+    });
+  }
+  return level;
 }
