@@ -311,6 +311,12 @@ export const errorCatalog = {
     message:
       "This token's licence does not allow exporting its secret. Use transfer to move it to another phone.",
   },
+  TW_CONFIG_SYNTAX: {
+    status: 400,
+    expose: true,
+    message:
+      'The configuration text is not valid FortiOS syntax; the message names the line. Nothing was changed.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalog;

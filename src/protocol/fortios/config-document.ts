@@ -1,0 +1,209 @@
+import { TokenwardError } from '../../core/errors.js';
+
+/**
+ * FortiOS configuration syntax (`config <path>` ... `end`, `edit <name>` ... `next`,
+ * `set <key> <value>...`, `unset <key>`), as `show` prints it and `config import` reads it.
+ * This codec knows the syntax only; what the sections mean belongs to the gateway.
+ */
+export interface ConfigValue {
+  readonly text: string;
+  /** Whether the value is written in double quotes (FortiOS quotes strings, not numbers or keywords). */
+  readonly quoted: boolean;
+}
+
+export interface ConfigSetting {
+  readonly key: string;
+  /** Empty for `unset`. */
+  readonly values: readonly ConfigValue[];
+  readonly unset: boolean;
+  readonly line: number;
+}
+
+export interface ConfigEntry {
+  readonly name: string;
+  readonly settings: readonly ConfigSetting[];
+  readonly line: number;
+}
+
+export interface ConfigSection {
+  /** e.g. `user fortitoken`. */
+  readonly path: string;
+  /** A table section holds entries (`edit`), a single one settings (`set`); one of the two is empty. */
+  readonly entries: readonly ConfigEntry[];
+  readonly settings: readonly ConfigSetting[];
+  readonly line: number;
+}
+
+interface Token {
+  readonly text: string;
+  readonly quoted: boolean;
+  readonly line: number;
+}
+
+/** Splits config text into words and quoted strings, with their line numbers. */
+function tokenize(text: string): Token[][] {
+  const statements: Token[][] = [];
+  let current: Token[] = [];
+  let line = 1;
+  let index = 0;
+  const endStatement = () => {
+    if (current.length > 0) statements.push(current);
+    current = [];
+  };
+  while (index < text.length) {
+    const char = text[index] ?? '';
+    if (char === '\n') {
+      line++;
+      index++;
+      endStatement();
+    } else if (/\s/.test(char)) {
+      index++;
+    } else if (char === '#' && current.length === 0) {
+      while (index < text.length && text[index] !== '\n') index++;
+    } else if (char === '"') {
+      const startLine = line;
+      let value = '';
+      index++;
+      while (index < text.length && text[index] !== '"') {
+        if (text[index] === '\\' && index + 1 < text.length) index++;
+        if (text[index] === '\n') line++;
+        value += text[index];
+        index++;
+      }
+      if (index >= text.length) syntax(startLine, 'a quoted value is not closed');
+      index++;
+      current.push({ text: value, quoted: true, line: startLine });
+    } else {
+      let word = '';
+      while (index < text.length && !/\s/.test(text[index] ?? ' ')) word += text[index++];
+      current.push({ text: word, quoted: false, line });
+    }
+  }
+  endStatement();
+  // A document pasted on one line (as web pages show it) still has its statements: split it
+  // before each keyword that begins one. Only then, so that in a normal file a value may be
+  // a word like "next".
+  return statements.length === 1 ? splitOneLine(statements[0] ?? []) : statements;
+}
+
+const STATEMENT_KEYWORDS = new Set(['config', 'edit', 'set', 'unset', 'next', 'end']);
+
+function splitOneLine(tokens: Token[]): Token[][] {
+  const out: Token[][] = [];
+  for (const token of tokens) {
+    const last = out.at(-1);
+    if (last === undefined || (!token.quoted && STATEMENT_KEYWORDS.has(token.text)))
+      out.push([token]);
+    else last.push(token);
+  }
+  return out;
+}
+
+/** Parses config text; a mistake is TW_CONFIG_SYNTAX naming its line. Nothing is applied here. */
+export function parseConfig(text: string): ConfigSection[] {
+  const sections: ConfigSection[] = [];
+  let section:
+    | { path: string; entries: ConfigEntry[]; settings: ConfigSetting[]; line: number }
+    | undefined;
+  let entry: { name: string; settings: ConfigSetting[]; line: number } | undefined;
+
+  for (const statement of tokenize(text)) {
+    const [head, ...rest] = statement;
+    if (head === undefined) continue;
+    const line = head.line;
+    const keyword = head.quoted ? '' : head.text;
+    switch (keyword) {
+      case 'config':
+        if (section !== undefined)
+          syntax(line, `"config" inside "config ${section.path}" (close it with "end" first)`);
+        if (rest.length === 0) syntax(line, '"config" needs a path, e.g. "config user fortitoken"');
+        section = { path: rest.map((t) => t.text).join(' '), entries: [], settings: [], line };
+        break;
+      case 'edit':
+        if (section === undefined) syntax(line, '"edit" outside a "config" block');
+        if (entry !== undefined)
+          syntax(line, `"edit" inside "edit ${entry.name}" (close it with "next" first)`);
+        if (rest.length !== 1) syntax(line, '"edit" takes one name');
+        if (section.settings.length > 0)
+          syntax(line, `"config ${section.path}" mixes "set" and "edit"`);
+        entry = { name: rest[0]?.text ?? '', settings: [], line };
+        break;
+      case 'set':
+      case 'unset': {
+        if (section === undefined) syntax(line, `"${keyword}" outside a "config" block`);
+        const [key, ...values] = rest;
+        if (key === undefined || key.quoted) syntax(line, `"${keyword}" needs a setting name`);
+        if (keyword === 'set' && values.length === 0)
+          syntax(line, `"set ${key.text}" needs a value`);
+        if (keyword === 'unset' && values.length > 0)
+          syntax(line, `"unset ${key.text}" takes no value`);
+        const setting = {
+          key: key.text,
+          values: values.map(({ text, quoted }) => ({ text, quoted })),
+          unset: keyword === 'unset',
+          line,
+        };
+        if (entry !== undefined) entry.settings.push(setting);
+        else if (section.entries.length > 0)
+          syntax(line, `"config ${section.path}" mixes "set" and "edit"`);
+        else section.settings.push(setting);
+        break;
+      }
+      case 'next':
+        if (entry === undefined || section === undefined) syntax(line, '"next" without "edit"');
+        if (rest.length > 0) syntax(line, '"next" takes nothing after it');
+        section.entries.push(entry);
+        entry = undefined;
+        break;
+      case 'end':
+        if (section === undefined) syntax(line, '"end" without "config"');
+        if (entry !== undefined) syntax(line, `"end" before "next" closes "edit ${entry.name}"`);
+        if (rest.length > 0) syntax(line, '"end" takes nothing after it');
+        sections.push(section);
+        section = undefined;
+        break;
+      default:
+        syntax(
+          line,
+          `unknown statement "${head.text}" (expected config, edit, set, unset, next or end)`,
+        );
+    }
+  }
+  if (entry !== undefined) syntax(entry.line, `"edit ${entry.name}" is not closed with "next"`);
+  if (section !== undefined)
+    syntax(section.line, `"config ${section.path}" is not closed with "end"`);
+  return sections;
+}
+
+/** Prints sections as FortiOS does: four spaces per level, strings in double quotes. */
+export function formatConfig(sections: readonly ConfigSection[]): string {
+  const lines: string[] = [];
+  const setting = (s: ConfigSetting, indent: string) =>
+    s.unset
+      ? `${indent}unset ${s.key}`
+      : `${indent}set ${s.key} ${s.values.map(formatValue).join(' ')}`;
+  for (const section of sections) {
+    lines.push(`config ${section.path}`);
+    for (const s of section.settings) lines.push(setting(s, '    '));
+    for (const entry of section.entries) {
+      lines.push(`    edit ${formatValue({ text: entry.name, quoted: true })}`);
+      for (const s of entry.settings) lines.push(setting(s, '        '));
+      lines.push('    next');
+    }
+    lines.push('end');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function formatValue(value: ConfigValue): string {
+  return value.quoted
+    ? `"${value.text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`
+    : value.text;
+}
+
+function syntax(line: number, problem: string): never {
+  throw new TokenwardError('TW_CONFIG_SYNTAX', {
+    message: `Line ${line}: ${problem}. Nothing was changed.`,
+    data: { line },
+  });
+}
