@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { TokenwardError } from '../core/errors.js';
 import { warningCatalog } from '../core/warnings.js';
 import { createMobileToken, type MobileToken, type PendingPush } from '../mobile/mobile-token.js';
-import { decodeQrPng, terminalQr } from '../mobile/qr.js';
+import { decodeQrPng, terminalQr } from '../protocol/qr.js';
 import { command, isoTime, type Output, ReportedError, table } from './command.js';
 import { VERSION } from './version.js';
 

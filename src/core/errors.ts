@@ -317,6 +317,24 @@ export const errorCatalog = {
     message:
       'The configuration text is not valid FortiOS syntax; the message names the line. Nothing was changed.',
   },
+  TW_GATEWAY_NOT_ENROLLED: {
+    status: 409,
+    expose: true,
+    message:
+      'This gateway is not enrolled with a provisioner. Run: tokenward gateway enroll --provisioner URL --serial SN --secret S',
+  },
+  TW_TOKEN_NO_FREE: {
+    status: 409,
+    expose: true,
+    message:
+      'No free token is left in the imported licences. Import another licence: tokenward gateway license import CODE',
+  },
+  TW_DELIVERY_FAILED: {
+    status: 502,
+    expose: true,
+    message:
+      'The activation could not be delivered; the token stays provisioned. Check the mail or SMS settings, then resend: tokenward gateway token resend SERIAL',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { buildActivationUri } from '../../src/core/activation-uri.js';
 import { parseOtpauthUri } from '../../src/core/otpauth-uri.js';
 import { generateTotp } from '../../src/core/totp.js';
-import { qrPng } from '../../src/mobile/qr.js';
+import { qrPng } from '../../src/protocol/qr.js';
 import { runCli } from '../helpers/cli.js';
 import { requireComponent } from '../helpers/components.js';
 import {

@@ -1,0 +1,103 @@
+import type {
+  ConfigSection,
+  ConfigSetting,
+  ConfigValue,
+} from '../protocol/fortios/config-document.js';
+import type { Store } from '../store/store.js';
+import type { Gateway } from './gateway.js';
+
+/** Gateway settings, by FortiOS path and name, with their defaults (DESIGN section 6). */
+export const GATEWAY_SETTINGS = {
+  'system global': { 'two-factor-ftm-expiry': 72 },
+  'user setting': { 'auth-lockout-threshold': 3, 'auth-lockout-duration': 0 },
+} as const;
+
+const quoted = (text: string): ConfigValue => ({ text, quoted: true });
+const bare = (text: string | number): ConfigValue => ({ text: String(text), quoted: false });
+const set = (key: string, ...values: ConfigValue[]): ConfigSetting => ({
+  key,
+  values,
+  unset: false,
+  line: 0,
+});
+
+/**
+ * The gateway's configuration as FortiOS-syntax sections (DESIGN section 6). Secrets show as
+ * `ENC ...`; an activation code shows in clear only once it is spent, as in the source document.
+ */
+export async function configSections(store: Store, gateway: Gateway): Promise<ConfigSection[]> {
+  const settings = await store.settings.all();
+  const single = (path: keyof typeof GATEWAY_SETTINGS): ConfigSection => ({
+    path,
+    entries: [],
+    settings: Object.entries(GATEWAY_SETTINGS[path]).map(([key, fallback]) =>
+      set(key, bare(Number(settings.get(`${path}.${key}`) ?? fallback))),
+    ),
+    line: 0,
+  });
+  const tokens = await store.fortitokens.list();
+  const users = await store.users.list();
+  const clients = await store.radiusClients.list();
+  return [
+    single('system global'),
+    single('user setting'),
+    {
+      path: 'user fortitoken',
+      settings: [],
+      line: 0,
+      entries: tokens.map((token) => {
+        const code = gateway.spentActivationCode(token);
+        return {
+          name: token.serial,
+          line: 0,
+          settings: [
+            ...(token.status === 'lock' ? [set('status', bare('lock'))] : []),
+            set('license', quoted(token.licence)),
+            ...(code !== undefined
+              ? [set('activation-code', quoted(code))]
+              : token.activationCodeEnc !== null
+                ? [set('activation-code', bare('ENC'), bare(token.activationCodeEnc))]
+                : []),
+            ...(token.activationExpiresAt === null
+              ? []
+              : [set('activation-expire', bare(Math.floor(token.activationExpiresAt / 1000)))]),
+            ...(token.regId === null ? [] : [set('reg-id', quoted(token.regId))]),
+            ...(token.osVer === null ? [] : [set('os-ver', quoted(token.osVer))]),
+            ...(token.comments === null ? [] : [set('comments', quoted(token.comments))]),
+          ],
+        };
+      }),
+    },
+    {
+      path: 'user local',
+      settings: [],
+      line: 0,
+      entries: users.map((user) => ({
+        name: user.name,
+        line: 0,
+        settings: [
+          set('type', bare('password')),
+          set('passwd', bare('ENC'), bare(Buffer.from(user.passwordHash).toString('base64'))),
+          set('two-factor', bare(user.twoFactor)),
+          ...(user.tokenSerial === null ? [] : [set('fortitoken', quoted(user.tokenSerial))]),
+          ...(user.email === null ? [] : [set('email-to', quoted(user.email))]),
+          ...(user.smsPhone === null ? [] : [set('sms-phone', quoted(user.smsPhone))]),
+          set('status', bare(user.status)),
+        ],
+      })),
+    },
+    {
+      path: 'user radius-client',
+      settings: [],
+      line: 0,
+      entries: clients.map((client) => ({
+        name: client.name,
+        line: 0,
+        settings: [
+          set('address', quoted(client.address)),
+          set('secret', bare('ENC'), bare(client.secretEnc)),
+        ],
+      })),
+    },
+  ];
+}

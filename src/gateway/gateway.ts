@@ -1,0 +1,442 @@
+import type { Logger } from 'pino';
+import { TokenwardError } from '../core/errors.js';
+import { parseLicenceCode } from '../core/licence.js';
+import type { OtpAlgorithm, OtpDigits, OtpPeriod } from '../core/otp-parameters.js';
+import { parseSerial } from '../core/serial.js';
+import type { TokenState } from '../core/token-state.js';
+import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
+import { hashPassword } from '../crypto/password-hash.js';
+import type { SoftTokenResponse } from '../protocol/softtoken/gateway-client.js';
+import type { Fortitoken } from '../store/repositories/fortitoken-repository.js';
+import type { User } from '../store/repositories/user-repository.js';
+import type { TwoFactor } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import { notFound } from '../store/unique-violation.js';
+import type { ActivationNotifier } from './activation-notifier.js';
+import {
+  createProvisionerLink,
+  type GatewayCredential,
+  loadCredential,
+  type ProvisionerLink,
+  saveCredential,
+} from './provisioner-link.js';
+
+export interface GatewayDependencies {
+  readonly store: Store;
+  readonly cipher: AtRestCipher;
+  readonly log: Logger;
+  readonly notifier: ActivationNotifier;
+  readonly clock?: () => number;
+}
+
+/** At most this many tokens per Polling request. */
+export const POLL_BATCH = 1000;
+const SERVER_STATUS_KEY = 'gateway.token-server-status';
+
+export interface NewUser {
+  readonly name: string;
+  readonly password: string;
+  readonly email?: string;
+  readonly sms?: string;
+  readonly twoFactor?: TwoFactor;
+  /** A serial, `auto` for a free token of the licences, or none. */
+  readonly token?: string;
+}
+
+/**
+ * The gateway's management side (the FortiGate role): its link to the provisioner, licences,
+ * users, tokens and their activation, and polling. Logins are the auth engine's.
+ */
+export function createGateway(deps: GatewayDependencies) {
+  const { store, cipher, log, notifier } = deps;
+  const clock = deps.clock ?? Date.now;
+  let link: ProvisionerLink | undefined;
+
+  const provisioner = async (): Promise<ProvisionerLink> => {
+    link ??= createProvisionerLink(await loadCredential(store, cipher), clock);
+    return link;
+  };
+
+  /** Sends a message, tracking whether the token server answers (for diagnose). */
+  const exchange = async (
+    send: (link: ProvisionerLink) => Promise<SoftTokenResponse>,
+  ): Promise<SoftTokenResponse> => {
+    const current = await provisioner();
+    try {
+      const response = await send(current);
+      await store.settings.set(SERVER_STATUS_KEY, 'reachable', clock());
+      return response;
+    } catch (error) {
+      await store.settings.set(SERVER_STATUS_KEY, 'unreachable', clock());
+      throw new TokenwardError('TW_PROVISIONER_UNREACHABLE', {
+        message: `The token server ${current.provisionerUrl} cannot be reached. Check the network; the gateway retries at its next poll.`,
+        cause: error,
+      });
+    }
+  };
+
+  const refusal = (
+    response: SoftTokenResponse,
+    fallback = 'The provisioner refused the request.',
+  ) => {
+    const error = response.d.error;
+    return new TokenwardError('TW_INPUT_INVALID', {
+      message: error === null ? fallback : `${error.message} (${error.code})`,
+      detail: error?.code,
+    });
+  };
+
+  const tokenNamed = async (serial: string): Promise<Fortitoken> => {
+    const token = await store.fortitokens.find(parseSerial(serial));
+    if (token === undefined) throw notFound(`Token ${serial}`);
+    return token;
+  };
+
+  const seedAad = (serial: string) => `fortitoken-seed:${serial}`;
+  const codeAad = (serial: string) => `fortitoken-activation-code:${serial}`;
+
+  /** Sends the token's stored activation code to its user, by e-mail or else SMS. */
+  const deliver = async (token: Fortitoken): Promise<string> => {
+    const user = await store.users.findByToken(token.serial);
+    if (
+      user === undefined ||
+      token.activationCodeEnc === null ||
+      token.activationExpiresAt === null
+    ) {
+      throw new TokenwardError('TW_DELIVERY_FAILED', {
+        message: `Token ${token.serial} has no user or no activation code to send.`,
+      });
+    }
+    const message = {
+      serial: token.serial,
+      code: Buffer.from(cipher.decrypt(token.activationCodeEnc, codeAad(token.serial))).toString(
+        'utf8',
+      ),
+      expiresAt: token.activationExpiresAt,
+      provisionerUrl: (await provisioner()).provisionerUrl,
+      username: user.name,
+    };
+    const channel =
+      user.email !== null
+        ? `e-mail to ${user.email}`
+        : user.smsPhone !== null
+          ? `SMS to ${user.smsPhone}`
+          : undefined;
+    if (channel === undefined) {
+      throw new TokenwardError('TW_DELIVERY_FAILED', {
+        message: `User ${user.name} has neither an e-mail address nor an SMS number.`,
+      });
+    }
+    try {
+      if (user.email !== null) await notifier.email(user.email, message);
+      else if (user.smsPhone !== null) await notifier.sms(user.smsPhone, message);
+    } catch (error) {
+      await store.auditLog.append({
+        at: clock(),
+        actor: 'gateway',
+        action: 'token.deliver',
+        subject: token.serial,
+        outcome: 'failure',
+        detail: { channel },
+      });
+      log.error(
+        { serial: token.serial, channel, code: (error as TokenwardError).code },
+        'activation delivery failed',
+      );
+      throw error;
+    }
+    await store.auditLog.append({
+      at: clock(),
+      actor: 'gateway',
+      action: 'token.deliver',
+      subject: token.serial,
+      outcome: 'success',
+      detail: { channel },
+    });
+    return channel;
+  };
+
+  const provisionToken = async (serial: string, expireHours?: number) => {
+    const token = await tokenNamed(serial);
+    const user = await store.users.findByToken(token.serial);
+    const label = user === undefined ? undefined : `${user.name}@${(await provisioner()).serial}`;
+    const response = await exchange((l) =>
+      l.send('Provision', {
+        tokens: [
+          {
+            token: token.serial,
+            ...(expireHours === undefined ? {} : { expire_hours: expireHours }),
+            ...(label === undefined ? {} : { label }),
+          },
+        ],
+      }),
+    );
+    const entry = (response.d.tokens as Record<string, unknown>[] | undefined)?.[0];
+    if (response.d.result !== 2 || entry === undefined) throw refusal(response);
+    const seed = (await provisioner()).openSeed(String(entry.seed), token.serial);
+    const now = clock();
+    await store.fortitokens.update(token.serial, {
+      state: 'provisioning',
+      seedEnc: cipher.encrypt(seed, seedAad(token.serial)),
+      seedVersion: Number(entry.seed_version),
+      algorithm: entry.algorithm as OtpAlgorithm,
+      digits: entry.digits as OtpDigits,
+      period: entry.period as OtpPeriod,
+      activationCodeEnc: cipher.encrypt(
+        Buffer.from(String(entry.activation_code)),
+        codeAad(token.serial),
+      ),
+      activationExpiresAt: Number(entry.activation_expire) * 1000,
+      regId: null,
+      osVer: null,
+      drift: 0,
+      lastStep: null,
+      updatedAt: now,
+    });
+    await store.auditLog.append({
+      at: now,
+      actor: 'admin',
+      action: 'token.provision',
+      subject: token.serial,
+      outcome: 'success',
+    });
+    return { serial: token.serial, delivered: await deliver(await tokenNamed(token.serial)) };
+  };
+
+  return {
+    /** Stores this node's provisioner credential (encrypted at rest) and checks it works. */
+    async enroll(input: {
+      provisionerUrl: string;
+      serial: string;
+      secret: string;
+      clusterSerials?: readonly string[];
+    }) {
+      const credential: GatewayCredential = await saveCredential(
+        store,
+        cipher,
+        {
+          provisionerUrl: input.provisionerUrl,
+          serial: parseSerial(input.serial),
+          secret: input.secret,
+          clusterSerials: (input.clusterSerials ?? []).map(parseSerial),
+        },
+        clock(),
+      );
+      link = createProvisionerLink(credential, clock);
+      const response = await exchange((l) => l.send('Polling', { tokens: [] }));
+      if (response.d.result === 0) throw refusal(response);
+      return { serial: credential.serial, provisionerUrl: credential.provisionerUrl };
+    },
+
+    async importLicence(code: string) {
+      parseLicenceCode(code);
+      const response = await exchange((l) => l.send('LicenseImport', { code }));
+      if (response.d.result !== 2) throw refusal(response);
+      const licence = String(response.d.license);
+      const now = clock();
+      const serials = (response.d.tokens as { token: string }[]).map((t) => t.token);
+      await store.fortitokens.createMany(
+        serials.map((serial) => ({
+          serial,
+          licence,
+          status: 'active',
+          state: 'new',
+          lockedFrom: null,
+          algorithm: 'SHA1',
+          digits: 6,
+          period: 60,
+          seedEnc: null,
+          seedVersion: 0,
+          activationCodeEnc: null,
+          activationExpiresAt: null,
+          regId: null,
+          osVer: null,
+          comments: null,
+          drift: 0,
+          lastStep: null,
+          updatedAt: now,
+        })),
+      );
+      await store.auditLog.append({
+        at: now,
+        actor: 'admin',
+        action: 'licence.import',
+        subject: licence,
+        outcome: 'success',
+        detail: { tokens: serials.length },
+      });
+      return { licence, serials };
+    },
+
+    /** Adds a local user; with a token (or `auto`) the activation goes out at once. */
+    async addUser(input: NewUser) {
+      const now = clock();
+      let tokenSerial: string | null = null;
+      if (input.token === 'auto') {
+        const taken = new Set((await store.users.list()).map((u) => u.tokenSerial));
+        const free = (await store.fortitokens.list({ state: 'new' })).find(
+          (t) => !taken.has(t.serial),
+        );
+        if (free === undefined) throw new TokenwardError('TW_TOKEN_NO_FREE');
+        tokenSerial = free.serial;
+      } else if (input.token !== undefined) {
+        tokenSerial = (await tokenNamed(input.token)).serial;
+      }
+      const user: User = {
+        name: input.name,
+        passwordHash: await hashPassword(input.password),
+        email: input.email ?? null,
+        smsPhone: input.sms ?? null,
+        twoFactor: input.twoFactor ?? (tokenSerial === null ? 'disable' : 'fortitoken'),
+        tokenSerial,
+        status: 'enable',
+        failCount: 0,
+        lockedAt: null,
+        lockedUntil: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await store.users.create(user);
+      await store.auditLog.append({
+        at: now,
+        actor: 'admin',
+        action: 'user.add',
+        subject: user.name,
+        outcome: 'success',
+      });
+      const provisioned = tokenSerial === null ? undefined : await provisionToken(tokenSerial);
+      return { name: user.name, token: tokenSerial, delivered: provisioned?.delivered };
+    },
+
+    async listUsers() {
+      return (await store.users.list()).map(({ passwordHash: _hash, ...user }) => user);
+    },
+
+    async deleteUser(name: string) {
+      if (!(await store.users.remove(name))) throw notFound(`User "${name}"`);
+    },
+
+    async unlockUser(name: string) {
+      if (!(await store.users.unlock(name, clock()))) throw notFound(`User "${name}"`);
+    },
+
+    listTokens: (state?: TokenState) =>
+      store.fortitokens.list(state === undefined ? {} : { state }),
+
+    provisionToken,
+
+    /** Sends the pending activation again, or provisions anew when its code has run out. */
+    async resendActivation(serial: string) {
+      const token = await tokenNamed(serial);
+      if (token.state === 'provisioning' && (token.activationExpiresAt ?? 0) > clock()) {
+        return { serial: token.serial, delivered: await deliver(token) };
+      }
+      return provisionToken(token.serial);
+    },
+
+    async revokeToken(serial: string) {
+      const token = await tokenNamed(serial);
+      const response = await exchange((l) =>
+        l.send('Revoke', { tokens: [{ token: token.serial }] }),
+      );
+      if (response.d.result !== 2) throw refusal(response);
+      await store.fortitokens.update(token.serial, {
+        state: 'new',
+        seedEnc: null,
+        activationCodeEnc: null,
+        activationExpiresAt: null,
+        regId: null,
+        osVer: null,
+        updatedAt: clock(),
+      });
+    },
+
+    /**
+     * One polling round (DESIGN section 6): the tokens waiting for a phone, or all with `all`,
+     * in batches of POLL_BATCH; updates state, reg-id, os-ver and rotated seeds.
+     */
+    async poll(options: { all?: boolean } = {}) {
+      const tokens =
+        options.all === true
+          ? await store.fortitokens.list()
+          : await store.fortitokens.list({ state: 'provisioning' });
+      log.info('ftm_cfg_poll_token_states: Poll token status!');
+      let updated = 0;
+      for (let start = 0; start < tokens.length; start += POLL_BATCH) {
+        const batch = tokens.slice(start, start + POLL_BATCH);
+        const response = await exchange((l) =>
+          l.send('Polling', {
+            tokens: batch.map((t) => ({ token: t.serial, seed_version: t.seedVersion })),
+          }),
+        );
+        const current = await provisioner();
+        for (const entry of (response.d.tokens ?? []) as Record<string, unknown>[]) {
+          const token = batch.find((t) => t.serial === entry.token);
+          if (token === undefined || entry.error !== null) continue;
+          const regId = (entry.registration_id as string | null) ?? null;
+          const osVer = (entry.mobile_device_version as string | null) ?? null;
+          const seed =
+            typeof entry.seed === 'string' ? current.openSeed(entry.seed, token.serial) : undefined;
+          const state = entry.state as TokenState;
+          if (
+            state === token.state &&
+            regId === token.regId &&
+            osVer === token.osVer &&
+            seed === undefined
+          )
+            continue;
+          if (regId !== null && regId !== token.regId) {
+            log.info(
+              `ftm_cfg_update_token_state: Update REGID for ${token.serial} regid:${regId} os_ver:${osVer ?? ''}`,
+            );
+          }
+          await store.fortitokens.update(token.serial, {
+            state,
+            regId,
+            osVer,
+            ...(seed === undefined
+              ? {}
+              : {
+                  seedEnc: cipher.encrypt(seed, seedAad(token.serial)),
+                  seedVersion: Number(entry.seed_version),
+                  drift: 0,
+                  lastStep: null,
+                }),
+            updatedAt: clock(),
+          });
+          updated++;
+        }
+      }
+      return { polled: tokens.length, updated };
+    },
+
+    /** `diagnose fortitoken info`, as FortiOS prints it. */
+    async diagnose(serial?: string) {
+      const tokens =
+        serial === undefined ? await store.fortitokens.list() : [await tokenNamed(serial)];
+      const status = (await store.settings.get(SERVER_STATUS_KEY)) ?? 'unreachable';
+      const rows = tokens.map(
+        (t) =>
+          `${t.serial.padEnd(17)}${(t.status === 'lock' ? 'locked' : t.state).padEnd(18)}${t.drift}`,
+      );
+      return [
+        'FORTITOKEN DRIFT STATUS',
+        `${'SERIAL-NO'.padEnd(17)}${'STATUS'.padEnd(18)}DRIFT`,
+        ...rows,
+        '',
+        `Total activated token: ${tokens.filter((t) => t.state === 'provisioned').length}`,
+        `Token server status: ${String(status)}`,
+      ].join('\n');
+    },
+
+    /** A token's activation code in clear, for `config show` once it is spent (activated). */
+    spentActivationCode(token: Fortitoken): string | undefined {
+      if (token.activationCodeEnc === null || token.state !== 'provisioned') return undefined;
+      return Buffer.from(cipher.decrypt(token.activationCodeEnc, codeAad(token.serial))).toString(
+        'utf8',
+      );
+    },
+  };
+}
+
+export type Gateway = ReturnType<typeof createGateway>;
