@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { TokenwardError } from '../core/errors.js';
 import { VERSION } from './version.js';
 
 /** A command with `--help` (commander's own) and `--version`, as every Tokenward command has. */
@@ -47,3 +48,15 @@ export function isoTime(epochMs: number | null): string | null {
 
 /** An error the command has already shown to the person in its own words: exit 1, print nothing more. */
 export class ReportedError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function parseLogLevel(value: string): (typeof LOG_LEVELS)[number] {
+  const level = LOG_LEVELS.find((l) => l === value);
+  if (level === undefined) {
+    throw new TokenwardError('TW_INPUT_INVALID', {
+      message: `--log-level is one of: ${LOG_LEVELS.join(', ')}.`,
+    });
+  }
+  return level;
+}

@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { isTokenwardError } from '../core/errors.js';
 import { command, type Output, processOutput, ReportedError } from './command.js';
+import { gatewayCommand } from './gateway-command.js';
 import { mobileCommand } from './mobile-command.js';
 import { provisionerCommand } from './provisioner-command.js';
 
@@ -8,6 +9,7 @@ import { provisionerCommand } from './provisioner-command.js';
 export function buildProgram(output: Output = processOutput) {
   const program = command('tokenward', 'Tokenward: open soft-token multi-factor authentication')
     .addCommand(provisionerCommand(output))
+    .addCommand(gatewayCommand(output))
     .addCommand(mobileCommand(output))
     .showHelpAfterError();
   // Errors come back to main() instead of ending the process, at every level.

@@ -9,7 +9,7 @@ import { createProvisioner } from '../provisioner/provisioner.js';
 import { startProvisionerService } from '../provisioner/service.js';
 import { redactUrl } from '../store/database.js';
 import { createStore } from '../store/store.js';
-import { command, isoTime, type Output, table } from './command.js';
+import { command, isoTime, type Output, parseLogLevel, table } from './command.js';
 import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
 
 export const DEFAULT_PROVISIONER_LISTEN = '127.0.0.1:8440';
@@ -245,16 +245,4 @@ function parseState(value: string): TokenState {
     });
   }
   return state;
-}
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-function parseLogLevel(value: string): (typeof LOG_LEVELS)[number] {
-  const level = LOG_LEVELS.find((l) => l === value);
-  if (level === undefined) {
-    throw new TokenwardError('TW_INPUT_INVALID', {
-      message: `--log-level is one of: ${LOG_LEVELS.join(', ')}.`,
-    });
-  }
-  return level;
 }

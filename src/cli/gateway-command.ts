@@ -1,0 +1,409 @@
+import { once } from 'node:events';
+import type { Command } from 'commander';
+import { TokenwardError } from '../core/errors.js';
+import { TOKEN_STATES, type TokenState } from '../core/token-state.js';
+import { type AtRestCipher, createAtRestCipher } from '../crypto/at-rest-cipher.js';
+import { loadMasterKey } from '../crypto/master-key.js';
+import { createActivationNotifier, type SmtpSettings } from '../gateway/activation-notifier.js';
+import { configSections } from '../gateway/config-show.js';
+import { createGateway, type Gateway } from '../gateway/gateway.js';
+import { createLogger } from '../log/create-logger.js';
+import { formatConfig } from '../protocol/fortios/config-document.js';
+import type { TwoFactor } from '../store/schema.js';
+import { createStore, type Store } from '../store/store.js';
+import { command, isoTime, type Output, parseLogLevel, table } from './command.js';
+import { type DataOptions, databaseUrl, withDataOptions } from './data-options.js';
+
+const MAIL_KEY = 'system.email-server';
+const SMS_KEY = 'system.sms-server';
+const TWO_FACTORS: readonly TwoFactor[] = ['disable', 'fortitoken', 'email', 'sms'];
+
+type GatewayAction = (
+  gateway: Gateway,
+  args: string[],
+  options: Record<string, unknown>,
+  store: Store,
+  cipher: AtRestCipher,
+) => Promise<void>;
+
+/** `tokenward gateway ...`: the gateway next to the VPN (users, tokens, activation, polling). */
+export function gatewayCommand(output: Output) {
+  const gatewayCmd = command(
+    'gateway',
+    'the gateway: users, tokens, activation, polling, diagnostics',
+  );
+
+  /** A command that opens the store and the gateway, runs one action and closes again. */
+  const action = (name: string, description: string, run: GatewayAction): Command =>
+    withDataOptions(command(name, description)).action(async (...received: unknown[]) => {
+      const cmd = received.at(-1) as { args: string[]; opts(): Record<string, unknown> };
+      const options = cmd.opts() as DataOptions & Record<string, unknown>;
+      const masterKey = await loadMasterKey({
+        dataDir: options.data,
+        fromEnvironment: process.env.TOKENWARD_MASTER_KEY,
+      });
+      const cipher = createAtRestCipher(masterKey);
+      const store = await createStore(databaseUrl(options));
+      try {
+        const log = createLogger({
+          level: options.logLevel === undefined ? 'warn' : parseLogLevel(String(options.logLevel)),
+        });
+        const gateway = createGateway({
+          store,
+          cipher,
+          log,
+          notifier: createActivationNotifier(await deliverySettings(store, cipher)),
+        });
+        await run(gateway, cmd.args, options, store, cipher);
+      } finally {
+        await store.close();
+      }
+    });
+
+  gatewayCmd.addCommand(
+    action(
+      'enroll',
+      "store this gateway's provisioner credential (encrypted) and check it",
+      async (gateway, _args, options) => {
+        const enrolled = await gateway.enroll({
+          provisionerUrl: String(options.provisioner),
+          serial: String(options.serial),
+          secret: String(options.secret),
+          clusterSerials: (options.clusterSerial as string[] | undefined) ?? [],
+        });
+        output.out(
+          `Gateway ${enrolled.serial} enrolled with ${enrolled.provisionerUrl}; the token server is reachable.`,
+        );
+      },
+    )
+      .requiredOption('--provisioner <url>', 'the provisioning service URL')
+      .requiredOption('--serial <sn>', "this gateway's serial, as enrolled at the provisioner")
+      .requiredOption('--secret <secret>', 'the secret `provisioner gateway add` printed')
+      .option('--cluster-serial <sn...>', 'serials of the other gateways of this cluster'),
+  );
+
+  const license = command('license', 'import licences');
+  license.addCommand(
+    action(
+      'import',
+      'import a licence (0000-0000-0000-0000-0000 for the trial)',
+      async (gateway, args) => {
+        const imported = await gateway.importLicence(args[0] ?? '');
+        output.out(
+          `Licence ${imported.licence}: ${imported.serials.length} tokens (${imported.serials.join(', ')}).`,
+        );
+      },
+    ).argument('<code>', 'the licence code'),
+  );
+  gatewayCmd.addCommand(license);
+
+  const user = command('user', 'local users');
+  user.addCommand(
+    action(
+      'add',
+      'add a user; with a token, the activation goes out at once',
+      async (gateway, args, options) => {
+        if (options.passwordStdin !== true) {
+          throw new TokenwardError('TW_INPUT_INVALID', {
+            message: 'Give the password on standard input with --password-stdin.',
+          });
+        }
+        const twoFactor =
+          options.twoFactor === undefined
+            ? undefined
+            : parseChoice('--two-factor', String(options.twoFactor), TWO_FACTORS);
+        const added = await gateway.addUser({
+          name: args[0] ?? '',
+          password: await readFirstLine(),
+          ...(options.email === undefined ? {} : { email: String(options.email) }),
+          ...(options.sms === undefined ? {} : { sms: String(options.sms) }),
+          ...(twoFactor === undefined ? {} : { twoFactor }),
+          ...(options.token === undefined ? {} : { token: String(options.token) }),
+        });
+        output.out(
+          `User ${added.name} added${added.token === null ? '' : ` with token ${added.token}; activation sent by ${added.delivered}`}.`,
+        );
+      },
+    )
+      .argument('<name>', 'the user name')
+      .option('--password-stdin', 'read the password from standard input')
+      .option('--email <address>', 'where activation e-mails go')
+      .option('--sms <phone>', 'where activation SMS go')
+      .option(
+        '--two-factor <method>',
+        `${TWO_FACTORS.join(', ')} (default: fortitoken with a token)`,
+      )
+      .option('--token <serial|auto>', 'assign this token, or a free one of the licences'),
+  );
+  user.addCommand(
+    action('list', 'list users', async (gateway, _args, options) => {
+      const users = await gateway.listUsers();
+      if (options.json === true) return output.out(JSON.stringify(users, null, 2));
+      output.out(
+        table(
+          ['USER', 'TWO-FACTOR', 'TOKEN', 'E-MAIL', 'STATUS', 'LOCKED'],
+          users.map((u) => [
+            u.name,
+            u.twoFactor,
+            u.tokenSerial,
+            u.email,
+            u.status,
+            u.lockedAt === null ? 'no' : 'yes',
+          ]),
+        ),
+      );
+    }).option('--json', 'print JSON'),
+  );
+  user.addCommand(
+    action('delete', 'delete a user', async (gateway, args) => {
+      await gateway.deleteUser(args[0] ?? '');
+      output.out(`User ${args[0]} deleted.`);
+    }).argument('<name>', 'the user name'),
+  );
+  user.addCommand(
+    action('unlock', 'clear a lockout and the failure count', async (gateway, args) => {
+      await gateway.unlockUser(args[0] ?? '');
+      output.out(`User ${args[0]} unlocked.`);
+    }).argument('<name>', 'the user name'),
+  );
+  gatewayCmd.addCommand(user);
+
+  const token = command('token', 'tokens: list, provision, resend, revoke, poll');
+  token.addCommand(
+    action('list', 'list tokens', async (gateway, _args, options) => {
+      const state =
+        options.state === undefined
+          ? undefined
+          : parseChoice('--state', String(options.state), TOKEN_STATES);
+      const tokens = (await gateway.listTokens(state as TokenState | undefined)).map((t) => ({
+        serial: t.serial,
+        licence: t.licence,
+        status: t.status,
+        state: t.state,
+        regId: t.regId,
+        osVer: t.osVer,
+        activationExpire:
+          t.activationExpiresAt === null ? null : Math.floor(t.activationExpiresAt / 1000),
+      }));
+      if (options.json === true) return output.out(JSON.stringify(tokens, null, 2));
+      output.out(
+        table(
+          ['SERIAL', 'LICENCE', 'STATE', 'REG-ID', 'OS-VER', 'ACTIVATION EXPIRES'],
+          tokens.map((t) => [
+            t.serial,
+            t.licence,
+            t.state,
+            t.regId,
+            t.osVer,
+            isoTime(t.activationExpire === null ? null : t.activationExpire * 1000),
+          ]),
+        ),
+      );
+    })
+      .option('--state <state>', `only tokens in this state (${TOKEN_STATES.join(', ')})`)
+      .option('--json', 'print JSON'),
+  );
+  token.addCommand(
+    action(
+      'provision',
+      "issue a new activation code and send it to the token's user",
+      async (gateway, args, options) => {
+        const done = await gateway.provisionToken(
+          args[0] ?? '',
+          options.expireHours === undefined ? undefined : Number(options.expireHours),
+        );
+        output.out(`Token ${done.serial} provisioned; activation sent by ${done.delivered}.`);
+      },
+    )
+      .argument('<serial>', 'the token serial')
+      .option('--expire-hours <n>', 'activation code lifetime, 1 to 168 hours (default 72)'),
+  );
+  token.addCommand(
+    action(
+      'resend',
+      'send the pending activation again (a new code if it ran out)',
+      async (gateway, args) => {
+        const done = await gateway.resendActivation(args[0] ?? '');
+        output.out(`Activation for ${done.serial} sent by ${done.delivered}.`);
+      },
+    ).argument('<serial>', 'the token serial'),
+  );
+  token.addCommand(
+    action('revoke', 'revoke a token: its phone binding and codes die', async (gateway, args) => {
+      await gateway.revokeToken(args[0] ?? '');
+      output.out(`Token ${args[0]} revoked.`);
+    }).argument('<serial>', 'the token serial'),
+  );
+  token.addCommand(
+    action('poll', 'poll the token server once', async (gateway, _args, options) => {
+      const polled = await gateway.poll({ all: options.all === true });
+      output.out(`Polled ${polled.polled} tokens; ${polled.updated} changed.`);
+    }).option('--all', 'all tokens, not only those waiting for a phone'),
+  );
+  gatewayCmd.addCommand(token);
+
+  const diagnose = command('diagnose', 'diagnostics');
+  const fortitoken = command('fortitoken', 'token diagnostics');
+  fortitoken.addCommand(
+    action(
+      'info',
+      'the FORTITOKEN DRIFT STATUS table and the token server status',
+      async (gateway, args) => {
+        output.out(await gateway.diagnose(args[0]));
+      },
+    ).argument('[serial]', 'one token only'),
+  );
+  gatewayCmd.addCommand(diagnose.addCommand(fortitoken));
+
+  const config = command('config', 'the configuration in FortiOS syntax');
+  config.addCommand(
+    action(
+      'show',
+      'print the configuration (or one section, e.g. "user fortitoken")',
+      async (gateway, args, _options, store) => {
+        const wanted = args.join(' ');
+        const sections = (await configSections(store, gateway)).filter(
+          (s) => wanted === '' || s.path === wanted,
+        );
+        if (sections.length === 0)
+          throw new TokenwardError('TW_INPUT_INVALID', {
+            message: `No section "${wanted}". Sections: system global, user setting, user fortitoken, user local, user radius-client.`,
+          });
+        output.out(formatConfig(sections).trimEnd());
+      },
+    ).argument('[section...]', 'a section path'),
+  );
+  gatewayCmd.addCommand(config);
+
+  const mail = command('mail', 'the mail server activation e-mails go through');
+  mail.addCommand(
+    action('set', 'set the SMTP server', async (_gateway, _args, options, store, cipher) => {
+      const tls = parseChoice('--tls', String(options.tls), [
+        'implicit',
+        'starttls',
+        'none',
+      ] as const);
+      const password = options.passwordStdin === true ? await readFirstLine() : undefined;
+      await store.settings.set(
+        MAIL_KEY,
+        {
+          host: String(options.host),
+          port: Number(options.port),
+          tls,
+          from: String(options.from),
+          ...(options.user === undefined ? {} : { user: String(options.user) }),
+          ...(password === undefined
+            ? {}
+            : { passwordEnc: cipher.encrypt(Buffer.from(password), MAIL_KEY) }),
+        },
+        Date.now(),
+      );
+      output.out(
+        `Activation e-mails go through ${String(options.host)}:${String(options.port)} (TLS: ${tls}).`,
+      );
+    })
+      .requiredOption('--host <host>', 'SMTP host')
+      .option('--port <port>', 'SMTP port', '587')
+      .option('--tls <mode>', 'implicit (465), starttls or none', 'starttls')
+      .requiredOption('--from <address>', 'sender address')
+      .option('--user <user>', 'SMTP user')
+      .option('--password-stdin', 'read the SMTP password from standard input'),
+  );
+  gatewayCmd.addCommand(mail);
+
+  const sms = command('sms', 'the SMS webhook activation SMS go through');
+  sms.addCommand(
+    action(
+      'set',
+      'set the SMS webhook (POSTed JSON {to, text})',
+      async (_gateway, _args, options, store) => {
+        await store.settings.set(SMS_KEY, { webhook: String(options.webhook) }, Date.now());
+        output.out(`Activation SMS go to ${String(options.webhook)}.`);
+      },
+    ).requiredOption('--webhook <url>', 'the webhook URL'),
+  );
+  gatewayCmd.addCommand(sms);
+
+  gatewayCmd.addCommand(
+    action(
+      'serve',
+      'run the gateway: poll the token server (every 10 s while a token waits, else 60 s)',
+      async (gateway) => {
+        output.out('Tokenward gateway is running: polling the token server. Press Ctrl-C to stop.');
+        const stop = new AbortController();
+        const stopped = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]).then(() =>
+          stop.abort(),
+        );
+        while (!stop.signal.aborted) {
+          let pending = false;
+          try {
+            await gateway.poll({ all: true });
+            pending = (await gateway.listTokens('provisioning')).length > 0;
+          } catch (error) {
+            if (!(error instanceof TokenwardError)) throw error;
+            output.err(`Poll failed: ${error.message} (${error.code})`);
+          }
+          await new Promise((resolve) => {
+            const timer = setTimeout(resolve, pending ? 10_000 : 60_000);
+            stop.signal.addEventListener('abort', () => {
+              clearTimeout(timer);
+              resolve(undefined);
+            });
+          });
+        }
+        await stopped;
+        output.out('Stopped.');
+      },
+    ).option('--log-level <level>', 'fatal, error, warn, info or debug', 'info'),
+  );
+
+  return gatewayCmd;
+}
+
+async function deliverySettings(
+  store: Store,
+  cipher: AtRestCipher,
+): Promise<{ smtp?: SmtpSettings; smsWebhook?: string }> {
+  const mail = (await store.settings.get(MAIL_KEY)) as
+    | (Omit<SmtpSettings, 'password'> & { passwordEnc?: string })
+    | undefined;
+  const sms = (await store.settings.get(SMS_KEY)) as { webhook: string } | undefined;
+  return {
+    ...(mail === undefined
+      ? {}
+      : {
+          smtp: {
+            ...mail,
+            ...(mail.passwordEnc === undefined
+              ? {}
+              : {
+                  password: Buffer.from(cipher.decrypt(mail.passwordEnc, MAIL_KEY)).toString(
+                    'utf8',
+                  ),
+                }),
+          },
+        }),
+    ...(sms === undefined ? {} : { smsWebhook: sms.webhook }),
+  };
+}
+
+function parseChoice<T extends string>(option: string, value: string, choices: readonly T[]): T {
+  const found = choices.find((choice) => choice === value);
+  if (found === undefined)
+    throw new TokenwardError('TW_INPUT_INVALID', {
+      message: `${option} is one of: ${choices.join(', ')}.`,
+    });
+  return found;
+}
+
+async function readFirstLine(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  const line = text.split('\n')[0]?.replace(/\r$/, '') ?? '';
+  if (line === '')
+    throw new TokenwardError('TW_INPUT_INVALID', { message: 'Standard input held no password.' });
+  return line;
+}

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parseConfig } from '../../src/protocol/fortios/config-document.js';
+import { runCli } from '../helpers/cli.js';
+import {
+  type ProvisionerHarness,
+  startProvisionerHarness,
+} from '../helpers/provisioner-harness.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
+
+const BIN = new URL('../../src/cli/bin.ts', import.meta.url).pathname;
+
+/** Runs the CLI as a child with `stdin` written to it (for --password-stdin). */
+async function runWithStdin(
+  args: string[],
+  stdin: string,
+): Promise<{ code: number; out: string; err: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  child.stdin.end(stdin);
+  const [code] = (await once(child, 'exit')) as [number];
+  return { code, out: out.trim(), err: err.trim() };
+}
+
+describe('tokenward gateway (CLI)', () => {
+  let h: ProvisionerHarness;
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+  let dir: string;
+  let data: string[];
+  const gateway = (...args: string[]) => runCli(['gateway', ...args, ...data]);
+
+  before(async () => {
+    h = await startProvisionerHarness('sqlite', undefined, { realTime: true });
+    smtp = await startSmtpSink();
+    dir = await mkdtemp(join(tmpdir(), 'tokenward-gateway-cli-'));
+    data = ['--data', dir];
+  });
+  after(async () => {
+    await smtp?.close();
+    await h?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('enrols, imports the trial, adds a user whose activation is mailed, polls and shows the result', async () => {
+    const added = await h.provisioner.admin.addGateway({ serial: 'FGT60F0000000001' }, h.clock.now);
+    const wrong = await gateway(
+      'enroll',
+      '--provisioner',
+      h.url,
+      '--serial',
+      added.serial,
+      '--secret',
+      'twgs_wrong',
+    );
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.err, /TW_GATEWAY_AUTH_INVALID/);
+    const enrolled = await gateway(
+      'enroll',
+      '--provisioner',
+      h.url,
+      '--serial',
+      added.serial,
+      '--secret',
+      added.secret,
+    );
+    assert.equal(enrolled.code, 0, enrolled.err);
+
+    const imported = await gateway('license', 'import', '0000-0000-0000-0000-0000');
+    assert.match(imported.out, /^Licence TWTRIAL\d{9}: 2 tokens/);
+    assert.equal(
+      (
+        await gateway(
+          'mail',
+          'set',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(smtp.port),
+          '--tls',
+          'none',
+          '--from',
+          'vpn@example.com',
+        )
+      ).code,
+      0,
+    );
+
+    const user = await runWithStdin(
+      [
+        'gateway',
+        'user',
+        'add',
+        'alice',
+        '--password-stdin',
+        '--email',
+        'alice@example.com',
+        '--token',
+        'auto',
+        ...data,
+      ],
+      'pw\n',
+    );
+    assert.equal(user.code, 0, user.err);
+    assert.match(
+      user.out,
+      /^User alice added with token TWMOB[0-9A-F]{11}; activation sent by e-mail to alice@example\.com\.$/,
+    );
+    const code = /^ {4}([A-Z2-7]{16})$/m.exec(smtp.received[0]?.text ?? '')?.[1] ?? '';
+    const phone = await runCli([
+      'mobile',
+      'activate',
+      code,
+      '--server',
+      h.url,
+      '--device',
+      join(dir, 'phone'),
+    ]);
+    assert.equal(phone.code, 0, phone.err);
+
+    assert.equal((await gateway('token', 'poll')).out, 'Polled 1 tokens; 1 changed.');
+    const info = (await gateway('diagnose', 'fortitoken', 'info')).out;
+    assert.match(info, /^FORTITOKEN DRIFT STATUS\n/);
+    assert.match(info, /TWMOB[0-9A-F]{11} +provisioned +0/);
+    assert.match(info, /Total activated token: 1\nToken server status: reachable$/);
+
+    const shown = await gateway('config', 'show', 'user', 'fortitoken');
+    const [section] = parseConfig(shown.out);
+    const settings = section?.entries
+      .find((e) => e.settings.some((s) => s.key === 'reg-id'))
+      ?.settings.map((s) => s.key);
+    assert.deepEqual(settings, [
+      'license',
+      'activation-code',
+      'activation-expire',
+      'reg-id',
+      'os-ver',
+    ]);
+    const users = await gateway('config', 'show', 'user', 'local');
+    assert.match(users.out, /set passwd ENC \S+/);
+    assert.ok(!users.out.includes(' pw'), 'no password in clear');
+  });
+});
