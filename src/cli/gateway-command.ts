@@ -1,10 +1,12 @@
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { TokenwardError } from '../core/errors.js';
 import { TOKEN_STATES, type TokenState } from '../core/token-state.js';
 import { type AtRestCipher, createAtRestCipher } from '../crypto/at-rest-cipher.js';
 import { loadMasterKey } from '../crypto/master-key.js';
 import { createActivationNotifier, type SmtpSettings } from '../gateway/activation-notifier.js';
+import { importConfig } from '../gateway/config-import.js';
 import { configSections } from '../gateway/config-show.js';
 import { createGateway, type Gateway } from '../gateway/gateway.js';
 import { createLogger } from '../log/create-logger.js';
@@ -272,6 +274,22 @@ export function gatewayCommand(output: Output) {
         output.out(formatConfig(sections).trimEnd());
       },
     ).argument('[section...]', 'a section path'),
+  );
+  config.addCommand(
+    action(
+      'import',
+      'apply a FortiOS-syntax file (what config show prints); all or nothing',
+      async (_gateway, args, _options, store, cipher) => {
+        const file = args[0] ?? '';
+        const { applied } = await importConfig(
+          store,
+          cipher,
+          await readFile(file, 'utf8'),
+          Date.now(),
+        );
+        output.out(`Applied ${applied} entries from ${file}.`);
+      },
+    ).argument('<file>', 'the configuration file'),
   );
   gatewayCmd.addCommand(config);
 

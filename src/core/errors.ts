@@ -335,6 +335,12 @@ export const errorCatalog = {
     message:
       'The activation could not be delivered; the token stays provisioned. Check the mail or SMS settings, then resend: tokenward gateway token resend SERIAL',
   },
+  TW_CONFIG_INVALID: {
+    status: 400,
+    expose: true,
+    message:
+      'The configuration names an unknown section or setting, or an invalid value; the message names the line. Nothing was changed.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -29,6 +29,9 @@ export interface GatewayDependencies {
   readonly clock?: () => number;
 }
 
+/** The AAD of a token's activation code encrypted at rest (also read by config import). */
+export const codeAad = (serial: string) => `fortitoken-activation-code:${serial}`;
+
 /** At most this many tokens per Polling request. */
 export const POLL_BATCH = 1000;
 const SERVER_STATUS_KEY = 'gateway.token-server-status';
@@ -93,7 +96,6 @@ export function createGateway(deps: GatewayDependencies) {
   };
 
   const seedAad = (serial: string) => `fortitoken-seed:${serial}`;
-  const codeAad = (serial: string) => `fortitoken-activation-code:${serial}`;
 
   /** Sends the token's stored activation code to its user, by e-mail or else SMS. */
   const deliver = async (token: Fortitoken): Promise<string> => {

@@ -1,0 +1,341 @@
+import { TokenwardError } from '../core/errors.js';
+import { parseSerial } from '../core/serial.js';
+import type { TokenState } from '../core/token-state.js';
+import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
+import { hashPassword } from '../crypto/password-hash.js';
+import type {
+  ConfigEntry,
+  ConfigSection,
+  ConfigSetting,
+} from '../protocol/fortios/config-document.js';
+import { parseConfig } from '../protocol/fortios/config-document.js';
+import type { Fortitoken } from '../store/repositories/fortitoken-repository.js';
+import type { RadiusClient } from '../store/repositories/radius-client-repository.js';
+import type { User } from '../store/repositories/user-repository.js';
+import type { TwoFactor } from '../store/schema.js';
+import type { Repositories, Store } from '../store/store.js';
+import { GATEWAY_SETTINGS } from './config-show.js';
+import { codeAad } from './gateway.js';
+
+type Change = (tx: Repositories) => Promise<void>;
+
+/**
+ * Applies FortiOS-syntax configuration (what `config show` prints, or a FortiGate's
+ * `config user fortitoken` block). Every statement is checked before anything is written, and
+ * everything is written in one transaction: a mistake names its line and changes nothing.
+ */
+export async function importConfig(
+  store: Store,
+  cipher: AtRestCipher,
+  text: string,
+  now: number,
+): Promise<{ applied: number }> {
+  const changes: Change[] = [];
+  for (const section of parseConfig(text)) {
+    switch (section.path) {
+      case 'system global':
+      case 'user setting':
+        changes.push(...singleSettings(section, section.path, now));
+        break;
+      case 'user fortitoken':
+        for (const entry of tableEntries(section))
+          changes.push(await fortitoken(store, cipher, entry, now));
+        break;
+      case 'user local':
+        for (const entry of tableEntries(section)) changes.push(await localUser(store, entry, now));
+        break;
+      case 'user radius-client':
+        for (const entry of tableEntries(section))
+          changes.push(await radiusClient(store, cipher, entry, now));
+        break;
+      default:
+        invalid(section.line, `unknown section "config ${section.path}"`);
+    }
+  }
+  await store.transaction(async (tx) => {
+    for (const change of changes) await change(tx);
+  });
+  return { applied: changes.length };
+}
+
+function singleSettings(
+  section: ConfigSection,
+  path: keyof typeof GATEWAY_SETTINGS,
+  now: number,
+): Change[] {
+  if (section.entries.length > 0) invalid(section.line, `"config ${path}" takes "set", not "edit"`);
+  const known: Record<string, number> = GATEWAY_SETTINGS[path];
+  const limits: Record<string, [number, number]> = {
+    'two-factor-ftm-expiry': [1, 168],
+    'auth-lockout-threshold': [1, 100],
+    'auth-lockout-duration': [0, 31_536_000],
+  };
+  return section.settings.map((setting) => {
+    if (!(setting.key in known))
+      invalid(setting.line, `unknown setting "${setting.key}" in "config ${path}"`);
+    const [min, max] = limits[setting.key] ?? [0, 0];
+    const value = setting.unset ? known[setting.key] : integer(setting, min, max);
+    return (tx) => tx.settings.set(`${path}.${setting.key}`, value, now);
+  });
+}
+
+function tableEntries(section: ConfigSection): readonly ConfigEntry[] {
+  if (section.settings.length > 0)
+    invalid(section.line, `"config ${section.path}" takes "edit", not "set"`);
+  return section.entries;
+}
+
+async function fortitoken(
+  store: Store,
+  cipher: AtRestCipher,
+  entry: ConfigEntry,
+  now: number,
+): Promise<Change> {
+  const serial = serialOf(entry);
+  const existing = await store.fortitokens.find(serial);
+  const token: Fortitoken = existing ?? {
+    serial,
+    licence: '',
+    status: 'active',
+    state: 'new',
+    lockedFrom: null,
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 60,
+    seedEnc: null,
+    seedVersion: 0,
+    activationCodeEnc: null,
+    activationExpiresAt: null,
+    regId: null,
+    osVer: null,
+    comments: null,
+    drift: 0,
+    lastStep: null,
+    updatedAt: now,
+  };
+  const next = { ...token, updatedAt: now };
+  for (const setting of entry.settings) {
+    const text = setting.unset ? null : single(setting);
+    switch (setting.key) {
+      case 'status':
+        next.status = choice(setting, ['active', 'lock'] as const);
+        break;
+      case 'license':
+        next.licence = text ?? '';
+        break;
+      case 'activation-code':
+        next.activationCodeEnc = setting.unset
+          ? null
+          : secret(setting, cipher, codeAad(serial), /^[A-Z2-7]{16}$/);
+        break;
+      case 'activation-expire':
+        next.activationExpiresAt = setting.unset
+          ? null
+          : integer(setting, 0, 99_999_999_999) * 1000;
+        break;
+      case 'reg-id':
+        if (text !== null && !/^[0-9a-f]{64}$/.test(text))
+          invalid(setting.line, 'reg-id is 64 lower-case hex digits');
+        next.regId = text;
+        break;
+      case 'os-ver':
+        if (text !== null && text.length > 15)
+          invalid(setting.line, 'os-ver is at most 15 characters');
+        next.osVer = text;
+        break;
+      case 'comments':
+        next.comments = text;
+        break;
+      default:
+        invalid(setting.line, `unknown setting "${setting.key}" in "config user fortitoken"`);
+    }
+  }
+  if (next.licence === '') invalid(entry.line, `token ${serial} needs "set license"`);
+  if (existing === undefined) next.state = importedState(next);
+  return async (tx) => {
+    if (existing === undefined) await tx.fortitokens.createMany([next]);
+    else await tx.fortitokens.update(serial, next);
+  };
+}
+
+/** A token known only from configuration: on a phone when it has a reg-id, waiting when it has a code. */
+function importedState(token: Fortitoken): TokenState {
+  if (token.regId !== null) return 'provisioned';
+  return token.activationCodeEnc === null ? 'new' : 'provisioning';
+}
+
+async function localUser(store: Store, entry: ConfigEntry, now: number): Promise<Change> {
+  const existing = await store.users.find(entry.name);
+  let passwordHash = existing?.passwordHash;
+  const patch: Partial<User> = {};
+  for (const setting of entry.settings) {
+    switch (setting.key) {
+      case 'type':
+        choice(setting, ['password'] as const);
+        break;
+      case 'passwd': {
+        const [first, second] = setting.values;
+        passwordHash =
+          first?.text === 'ENC' && !first.quoted && second !== undefined
+            ? Buffer.from(second.text, 'base64').toString('utf8')
+            : await hashPassword(single(setting));
+        if (!passwordHash.startsWith('$scrypt$'))
+          invalid(setting.line, 'passwd ENC must be a value `config show` printed');
+        break;
+      }
+      case 'two-factor':
+        patch.twoFactor = choice(setting, [
+          'disable',
+          'fortitoken',
+          'email',
+          'sms',
+        ] as const satisfies readonly TwoFactor[]);
+        break;
+      case 'fortitoken':
+        patch.tokenSerial = setting.unset ? null : parseSerialAt(setting);
+        break;
+      case 'email-to':
+        patch.email = setting.unset ? null : single(setting);
+        break;
+      case 'sms-phone':
+        patch.smsPhone = setting.unset ? null : single(setting);
+        break;
+      case 'status':
+        patch.status = choice(setting, ['enable', 'disable'] as const);
+        break;
+      default:
+        invalid(setting.line, `unknown setting "${setting.key}" in "config user local"`);
+    }
+  }
+  if (passwordHash === undefined) invalid(entry.line, `user "${entry.name}" needs "set passwd"`);
+  const hash = passwordHash;
+  return async (tx) => {
+    if (existing === undefined) {
+      await tx.users.create({
+        name: entry.name,
+        passwordHash: hash,
+        email: null,
+        smsPhone: null,
+        twoFactor: 'disable',
+        tokenSerial: null,
+        status: 'enable',
+        failCount: 0,
+        lockedAt: null,
+        lockedUntil: null,
+        createdAt: now,
+        updatedAt: now,
+        ...patch,
+      });
+    } else {
+      await tx.users.update(entry.name, { ...patch, passwordHash: hash, updatedAt: now });
+    }
+  };
+}
+
+async function radiusClient(
+  store: Store,
+  cipher: AtRestCipher,
+  entry: ConfigEntry,
+  now: number,
+): Promise<Change> {
+  const existing = await store.radiusClients.find(entry.name);
+  const next: Partial<RadiusClient> = {};
+  for (const setting of entry.settings) {
+    switch (setting.key) {
+      case 'address':
+        next.address = single(setting);
+        break;
+      case 'secret':
+        next.secretEnc = secret(setting, cipher, `radius-secret:${entry.name}`, /^.{1,128}$/);
+        break;
+      default:
+        invalid(setting.line, `unknown setting "${setting.key}" in "config user radius-client"`);
+    }
+  }
+  const address = next.address ?? existing?.address;
+  const secretEnc = next.secretEnc ?? existing?.secretEnc;
+  if (address === undefined || secretEnc === undefined)
+    invalid(entry.line, `RADIUS client "${entry.name}" needs address and secret`);
+  const client: RadiusClient = {
+    name: entry.name,
+    address,
+    secretEnc,
+    messageAuthenticator: existing?.messageAuthenticator ?? 'require',
+    otpMode: existing?.otpMode ?? 'both',
+    createdAt: existing?.createdAt ?? now,
+  };
+  return async (tx) => {
+    if (existing !== undefined) await tx.radiusClients.remove(entry.name);
+    await tx.radiusClients.add(client);
+  };
+}
+
+/** A secret given in clear (encrypted now) or as `ENC <value>` printed by `config show`. */
+function secret(setting: ConfigSetting, cipher: AtRestCipher, aad: string, clear: RegExp): string {
+  const [first, second] = setting.values;
+  if (
+    first?.text === 'ENC' &&
+    !first.quoted &&
+    second !== undefined &&
+    setting.values.length === 2
+  ) {
+    try {
+      cipher.decrypt(second.text, aad);
+    } catch {
+      invalid(
+        setting.line,
+        `the ENC value of "${setting.key}" was not made by this gateway's master key`,
+      );
+    }
+    return second.text;
+  }
+  const value = single(setting);
+  if (!clear.test(value)) invalid(setting.line, `"${setting.key}" is not valid`);
+  return cipher.encrypt(Buffer.from(value), aad);
+}
+
+function single(setting: ConfigSetting): string {
+  const [value, ...rest] = setting.values;
+  if (value === undefined || rest.length > 0)
+    invalid(setting.line, `"set ${setting.key}" takes one value`);
+  return value.text;
+}
+
+function integer(setting: ConfigSetting, min: number, max: number): number {
+  const text = single(setting);
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    invalid(setting.line, `"${setting.key}" is a whole number from ${min} to ${max}`);
+  return value;
+}
+
+function choice<T extends string>(setting: ConfigSetting, choices: readonly T[]): T {
+  const text = single(setting);
+  const found = choices.find((c) => c === text);
+  if (found === undefined)
+    invalid(setting.line, `"${setting.key}" is one of: ${choices.join(', ')}`);
+  return found;
+}
+
+function serialOf(entry: ConfigEntry): string {
+  try {
+    return parseSerial(entry.name);
+  } catch {
+    return invalid(entry.line, `"${entry.name}" is not a token serial (16 characters A-Z 0-9)`);
+  }
+}
+
+function parseSerialAt(setting: ConfigSetting): string {
+  try {
+    return parseSerial(single(setting));
+  } catch {
+    return invalid(setting.line, 'fortitoken is a token serial (16 characters A-Z 0-9)');
+  }
+}
+
+function invalid(line: number, problem: string): never {
+  throw new TokenwardError('TW_CONFIG_INVALID', {
+    message: `Line ${line}: ${problem}. Nothing was changed.`,
+    data: { line },
+  });
+}
