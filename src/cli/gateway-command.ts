@@ -157,6 +157,44 @@ export function gatewayCommand(output: Output) {
     }).option('--json', 'print JSON'),
   );
   user.addCommand(
+    action('show', 'show one user', async (gateway, args) => {
+      output.out(JSON.stringify(await gateway.showUser(args[0] ?? ''), null, 2));
+    }).argument('<name>', 'the user name'),
+  );
+  user.addCommand(
+    action(
+      'set',
+      'change a user; a newly assigned token gets its activation sent',
+      async (gateway, args, options) => {
+        const twoFactor =
+          options.twoFactor === undefined
+            ? undefined
+            : parseChoice('--two-factor', String(options.twoFactor), TWO_FACTORS);
+        const status =
+          options.status === undefined
+            ? undefined
+            : parseChoice('--status', String(options.status), ['enable', 'disable'] as const);
+        const orNull = (value: unknown) => (String(value) === 'none' ? null : String(value));
+        const changed = await gateway.setUser(args[0] ?? '', {
+          ...(options.email === undefined ? {} : { email: orNull(options.email) }),
+          ...(options.sms === undefined ? {} : { sms: orNull(options.sms) }),
+          ...(twoFactor === undefined ? {} : { twoFactor }),
+          ...(status === undefined ? {} : { status }),
+          ...(options.token === undefined ? {} : { token: String(options.token) }),
+        });
+        output.out(
+          `User ${changed.name} changed${changed.delivered === undefined ? '' : `; activation for ${changed.token} sent by ${changed.delivered}`}.`,
+        );
+      },
+    )
+      .argument('<name>', 'the user name')
+      .option('--email <address|none>', 'activation e-mail address')
+      .option('--sms <phone|none>', 'activation SMS number')
+      .option('--two-factor <method>', TWO_FACTORS.join(', '))
+      .option('--status <status>', 'enable or disable')
+      .option('--token <serial|auto|none>', 'assign a token (provisioned at once), or none'),
+  );
+  user.addCommand(
     action('delete', 'delete a user', async (gateway, args) => {
       await gateway.deleteUser(args[0] ?? '');
       output.out(`User ${args[0]} deleted.`);
@@ -205,6 +243,36 @@ export function gatewayCommand(output: Output) {
       .option('--state <state>', `only tokens in this state (${TOKEN_STATES.join(', ')})`)
       .option('--json', 'print JSON'),
   );
+  token.addCommand(
+    action('show', 'show one token (never its seed or code)', async (gateway, args) => {
+      output.out(JSON.stringify(await gateway.showToken(args[0] ?? ''), null, 2));
+    }).argument('<serial>', 'the token serial'),
+  );
+  token.addCommand(
+    action('assign', 'assign a token to a user and send the activation', async (gateway, args) => {
+      const changed = await gateway.setUser(args[1] ?? '', { token: args[0] ?? '' });
+      output.out(
+        `Token ${changed.token} assigned to ${changed.name}; activation sent by ${changed.delivered}.`,
+      );
+    })
+      .argument('<serial>', 'the token serial')
+      .argument('<user>', 'the user name'),
+  );
+  for (const [verb, status] of [
+    ['lock', 'lock'],
+    ['unlock', 'active'],
+  ] as const) {
+    token.addCommand(
+      action(
+        verb,
+        verb === 'lock' ? 'refuse every login with the token' : 'allow logins with the token again',
+        async (gateway, args) => {
+          await gateway.setTokenStatus(args[0] ?? '', status);
+          output.out(`Token ${args[0]} ${verb}ed.`);
+        },
+      ).argument('<serial>', 'the token serial'),
+    );
+  }
   token.addCommand(
     action(
       'provision',

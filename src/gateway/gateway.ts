@@ -158,6 +158,14 @@ export function createGateway(deps: GatewayDependencies) {
     return channel;
   };
 
+  /** A token of the licences that no user holds and no phone has. */
+  const freeToken = async (): Promise<string> => {
+    const taken = new Set((await store.users.list()).map((u) => u.tokenSerial));
+    const free = (await store.fortitokens.list({ state: 'new' })).find((t) => !taken.has(t.serial));
+    if (free === undefined) throw new TokenwardError('TW_TOKEN_NO_FREE');
+    return free.serial;
+  };
+
   const provisionToken = async (serial: string, expireHours?: number) => {
     const token = await tokenNamed(serial);
     const user = await store.users.findByToken(token.serial);
@@ -274,13 +282,13 @@ export function createGateway(deps: GatewayDependencies) {
     async addUser(input: NewUser) {
       const now = clock();
       let tokenSerial: string | null = null;
+      if (input.token !== undefined && input.email === undefined && input.sms === undefined) {
+        throw new TokenwardError('TW_INPUT_INVALID', {
+          message: 'A user with a token needs --email or --sms: that is where the activation goes.',
+        });
+      }
       if (input.token === 'auto') {
-        const taken = new Set((await store.users.list()).map((u) => u.tokenSerial));
-        const free = (await store.fortitokens.list({ state: 'new' })).find(
-          (t) => !taken.has(t.serial),
-        );
-        if (free === undefined) throw new TokenwardError('TW_TOKEN_NO_FREE');
-        tokenSerial = free.serial;
+        tokenSerial = await freeToken();
       } else if (input.token !== undefined) {
         tokenSerial = (await tokenNamed(input.token)).serial;
       }
@@ -310,6 +318,54 @@ export function createGateway(deps: GatewayDependencies) {
       return { name: user.name, token: tokenSerial, delivered: provisioned?.delivered };
     },
 
+    async showUser(name: string) {
+      const user = await store.users.find(name);
+      if (user === undefined) throw notFound(`User "${name}"`);
+      const { passwordHash: _hash, ...shown } = user;
+      return shown;
+    },
+
+    /** Changes a user; a newly assigned token is provisioned and its activation sent at once. */
+    async setUser(
+      name: string,
+      change: {
+        email?: string | null;
+        sms?: string | null;
+        twoFactor?: TwoFactor;
+        token?: string;
+        status?: 'enable' | 'disable';
+      },
+    ) {
+      const user = await store.users.find(name);
+      if (user === undefined) throw notFound(`User "${name}"`);
+      let tokenSerial = user.tokenSerial;
+      if (change.token === 'none') tokenSerial = null;
+      else if (change.token === 'auto') tokenSerial = await freeToken();
+      else if (change.token !== undefined) tokenSerial = (await tokenNamed(change.token)).serial;
+      await store.users.update(name, {
+        ...(change.email === undefined ? {} : { email: change.email }),
+        ...(change.sms === undefined ? {} : { smsPhone: change.sms }),
+        ...(change.twoFactor === undefined ? {} : { twoFactor: change.twoFactor }),
+        ...(change.status === undefined ? {} : { status: change.status }),
+        tokenSerial,
+        updatedAt: clock(),
+      });
+      await store.auditLog.append({
+        at: clock(),
+        actor: 'admin',
+        action: 'user.set',
+        subject: name,
+        outcome: 'success',
+      });
+      const assigned =
+        tokenSerial !== null && tokenSerial !== user.tokenSerial ? tokenSerial : null;
+      return {
+        name,
+        token: tokenSerial,
+        delivered: assigned === null ? undefined : (await provisionToken(assigned)).delivered,
+      };
+    },
+
     async listUsers() {
       return (await store.users.list()).map(({ passwordHash: _hash, ...user }) => user);
     },
@@ -324,6 +380,26 @@ export function createGateway(deps: GatewayDependencies) {
 
     listTokens: (state?: TokenState) =>
       store.fortitokens.list(state === undefined ? {} : { state }),
+
+    async showToken(serial: string) {
+      const token = await tokenNamed(serial);
+      const user = await store.users.findByToken(token.serial);
+      const { seedEnc: _seed, activationCodeEnc: _code, ...shown } = token;
+      return { ...shown, user: user?.name ?? null };
+    },
+
+    /** `status lock` refuses every login with the token; `status active` allows them again. */
+    async setTokenStatus(serial: string, status: 'active' | 'lock') {
+      const token = await tokenNamed(serial);
+      await store.fortitokens.update(token.serial, { status, updatedAt: clock() });
+      await store.auditLog.append({
+        at: clock(),
+        actor: 'admin',
+        action: status === 'lock' ? 'token.lock' : 'token.unlock',
+        subject: token.serial,
+        outcome: 'success',
+      });
+    },
 
     provisionToken,
 
