@@ -37,30 +37,37 @@ export function gatewayCommand(output: Output) {
 
   /** A command that opens the store and the gateway, runs one action and closes again. */
   const action = (name: string, description: string, run: GatewayAction): Command =>
-    withDataOptions(command(name, description)).action(async (...received: unknown[]) => {
-      const cmd = received.at(-1) as { args: string[]; opts(): Record<string, unknown> };
-      const options = cmd.opts() as DataOptions & Record<string, unknown>;
-      const masterKey = await loadMasterKey({
-        dataDir: options.data,
-        fromEnvironment: process.env.TOKENWARD_MASTER_KEY,
-      });
-      const cipher = createAtRestCipher(masterKey);
-      const store = await createStore(databaseUrl(options));
-      try {
-        const log = createLogger({
-          level: options.logLevel === undefined ? 'warn' : parseLogLevel(String(options.logLevel)),
+    withNodeOption(name, withDataOptions(command(name, description))).action(
+      async (...received: unknown[]) => {
+        const cmd = received.at(-1) as { args: string[]; opts(): Record<string, unknown> };
+        const options = cmd.opts() as DataOptions & Record<string, unknown>;
+        const masterKey = await loadMasterKey({
+          dataDir: options.data,
+          fromEnvironment: process.env.TOKENWARD_MASTER_KEY,
         });
-        const gateway = createGateway({
-          store,
-          cipher,
-          log,
-          notifier: createActivationNotifier(await deliverySettings(store, cipher)),
-        });
-        await run(gateway, cmd.args, options, store, cipher);
-      } finally {
-        await store.close();
-      }
-    });
+        const cipher = createAtRestCipher(masterKey);
+        const store = await createStore(databaseUrl(options));
+        try {
+          const log = createLogger({
+            level:
+              options.logLevel === undefined ? 'warn' : parseLogLevel(String(options.logLevel)),
+          });
+          const gateway = createGateway({
+            store,
+            cipher,
+            log,
+            notifier: createActivationNotifier(await deliverySettings(store, cipher)),
+            ...(options.serial === undefined ? {} : { serial: String(options.serial) }),
+            ...(options.provisioner === undefined
+              ? {}
+              : { provisionerUrl: String(options.provisioner) }),
+          });
+          await run(gateway, cmd.args, options, store, cipher);
+        } finally {
+          await store.close();
+        }
+      },
+    );
 
   gatewayCmd.addCommand(
     action(
@@ -440,10 +447,22 @@ export function gatewayCommand(output: Output) {
         await stopped;
         output.out('Stopped.');
       },
-    ).option('--log-level <level>', 'fatal, error, warn, info or debug', 'info'),
+    )
+      .option('--provisioner <url>', 'the provisioning service, if it moved since enrolment')
+      .option('--log-level <level>', 'fatal, error, warn, info or debug', 'info'),
   );
 
   return gatewayCmd;
+}
+
+/** `--serial`: which gateway node this is, when several share the database (enroll has its own). */
+function withNodeOption(name: string, cmd: Command): Command {
+  if (name === 'enroll') return cmd;
+  return cmd.option(
+    '--serial <sn>',
+    'this gateway node, when several are enrolled in the database',
+    process.env.TOKENWARD_GATEWAY_SERIAL,
+  );
 }
 
 async function deliverySettings(

@@ -27,6 +27,10 @@ export interface GatewayDependencies {
   readonly log: Logger;
   readonly notifier: ActivationNotifier;
   readonly clock?: () => number;
+  /** This node's serial, when several gateway nodes share the database. */
+  readonly serial?: string;
+  /** Overrides the enrolled provisioner URL (the provisioner moved). */
+  readonly provisionerUrl?: string;
 }
 
 /** The AAD of a token's activation code encrypted at rest (also read by config import). */
@@ -56,7 +60,15 @@ export function createGateway(deps: GatewayDependencies) {
   let link: ProvisionerLink | undefined;
 
   const provisioner = async (): Promise<ProvisionerLink> => {
-    link ??= createProvisionerLink(await loadCredential(store, cipher), clock);
+    if (link === undefined) {
+      const credential = await loadCredential(store, cipher, deps.serial);
+      link = createProvisionerLink(
+        deps.provisionerUrl === undefined
+          ? credential
+          : { ...credential, provisionerUrl: deps.provisionerUrl },
+        clock,
+      );
+    }
     return link;
   };
 
@@ -232,7 +244,7 @@ export function createGateway(deps: GatewayDependencies) {
         },
         clock(),
       );
-      link = createProvisionerLink(credential, clock);
+      link = createProvisionerLink(await loadCredential(store, cipher, credential.serial), clock);
       const response = await exchange((l) => l.send('Polling', { tokens: [] }));
       if (response.d.result === 0) throw refusal(response);
       return { serial: credential.serial, provisionerUrl: credential.provisionerUrl };
@@ -440,13 +452,16 @@ export function createGateway(deps: GatewayDependencies) {
           : await store.fortitokens.list({ state: 'provisioning' });
       log.info('ftm_cfg_poll_token_states: Poll token status!');
       let updated = 0;
-      for (let start = 0; start < tokens.length; start += POLL_BATCH) {
+      let members: { sn: string; error: { code: string } | null }[] = [];
+      // At least one request, even for no tokens: it checks the token server and the cluster.
+      for (let start = 0; start === 0 || start < tokens.length; start += POLL_BATCH) {
         const batch = tokens.slice(start, start + POLL_BATCH);
         const response = await exchange((l) =>
           l.send('Polling', {
             tokens: batch.map((t) => ({ token: t.serial, seed_version: t.seedVersion })),
           }),
         );
+        members = response.d.__clustered_sns as typeof members;
         const current = await provisioner();
         for (const entry of (response.d.tokens ?? []) as Record<string, unknown>[]) {
           const token = batch.find((t) => t.serial === entry.token);
@@ -485,7 +500,7 @@ export function createGateway(deps: GatewayDependencies) {
           updated++;
         }
       }
-      return { polled: tokens.length, updated };
+      return { polled: tokens.length, updated, members };
     },
 
     /** `diagnose fortitoken info`, as FortiOS prints it. */

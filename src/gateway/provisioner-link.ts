@@ -17,7 +17,8 @@ export interface GatewayCredential {
   readonly sealingPublicKey: string;
 }
 
-const CREDENTIAL_KEY = 'gateway.credential';
+/** One credential per gateway node, by serial: nodes sharing a database form one cluster. */
+const CREDENTIAL_PREFIX = 'gateway.credential.';
 
 /** Stores the credential `gateway enroll` was given, with a new sealing key pair. */
 export async function saveCredential(
@@ -32,20 +33,47 @@ export async function saveCredential(
     sealingPrivateKey: Buffer.from(exportPrivateKey(sealing.privateKey)).toString('base64'),
     sealingPublicKey: Buffer.from(sealing.publicKey).toString('base64'),
   };
-  const sealed = cipher.encrypt(Buffer.from(JSON.stringify(credential)), CREDENTIAL_KEY);
-  await store.settings.set(CREDENTIAL_KEY, sealed, now);
+  const key = CREDENTIAL_PREFIX + credential.serial;
+  await store.settings.set(key, cipher.encrypt(Buffer.from(JSON.stringify(credential)), key), now);
   return credential;
 }
 
+/**
+ * This node's credential: the one for `serial`, or the only one there is. Every node enrolled in
+ * the database is listed as a cluster member, so each poll names the whole cluster.
+ */
 export async function loadCredential(
   store: Store,
   cipher: AtRestCipher,
+  serial?: string,
 ): Promise<GatewayCredential> {
-  const sealed = await store.settings.get(CREDENTIAL_KEY);
-  if (typeof sealed !== 'string') throw new TokenwardError('TW_GATEWAY_NOT_ENROLLED');
-  return JSON.parse(
-    Buffer.from(cipher.decrypt(sealed, CREDENTIAL_KEY)).toString('utf8'),
+  const enrolled = [...(await store.settings.all()).entries()].filter(([key]) =>
+    key.startsWith(CREDENTIAL_PREFIX),
+  );
+  const members = enrolled.map(([key]) => key.slice(CREDENTIAL_PREFIX.length));
+  const chosen =
+    serial === undefined
+      ? enrolled.length === 1
+        ? enrolled[0]
+        : undefined
+      : enrolled.find(([key]) => key === CREDENTIAL_PREFIX + serial);
+  if (chosen === undefined) {
+    throw new TokenwardError('TW_GATEWAY_NOT_ENROLLED', {
+      ...(enrolled.length > 1 && serial === undefined
+        ? {
+            message: `Several gateway nodes are enrolled in this database (${members.join(', ')}). Say which one this is with --serial.`,
+          }
+        : {}),
+    });
+  }
+  const [key, sealed] = chosen;
+  const credential = JSON.parse(
+    Buffer.from(cipher.decrypt(String(sealed), key)).toString('utf8'),
   ) as GatewayCredential;
+  return {
+    ...credential,
+    clusterSerials: [...new Set([...members, ...credential.clusterSerials])],
+  };
 }
 
 /** The provisioner as this gateway sees it: signed messages out, sealed seeds opened. */

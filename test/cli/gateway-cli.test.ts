@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../src/protocol/fortios/config-document.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli, waitForOutput } from '../helpers/cli.js';
 import {
   type ProvisionerHarness,
   startProvisionerHarness,
@@ -152,5 +152,18 @@ describe('tokenward gateway (CLI)', () => {
     const users = await gateway('config', 'show', 'user', 'local');
     assert.match(users.out, /set passwd ENC \S+/);
     assert.ok(!users.out.includes(' pw'), 'no password in clear');
+  });
+
+  it('serves: polls the token server, logging as FortiOS does, until SIGTERM', async () => {
+    const child = spawnCli(['gateway', 'serve', ...data]);
+    try {
+      await waitForOutput(child, /Tokenward gateway is running/);
+      await waitForOutput(child, /ftm_cfg_poll_token_states: Poll token status!/, 20_000, 'stderr');
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 0);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
