@@ -9,12 +9,13 @@ import { createActivationNotifier, type SmtpSettings } from '../gateway/activati
 import { importConfig } from '../gateway/config-import.js';
 import { configSections } from '../gateway/config-show.js';
 import { createGateway, type Gateway } from '../gateway/gateway.js';
+import { buildGatewayServer } from '../gateway/http/server.js';
 import { createLogger } from '../log/create-logger.js';
 import { formatConfig } from '../protocol/fortios/config-document.js';
 import type { TwoFactor } from '../store/schema.js';
 import { createStore, type Store } from '../store/store.js';
 import { command, isoTime, type Output, parseLogLevel, table } from './command.js';
-import { type DataOptions, databaseUrl, withDataOptions } from './data-options.js';
+import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
 
 const MAIL_KEY = 'system.email-server';
 const SMS_KEY = 'system.sms-server';
@@ -421,7 +422,17 @@ export function gatewayCommand(output: Output) {
     action(
       'serve',
       'run the gateway: poll the token server (every 10 s while a token waits, else 60 s)',
-      async (gateway) => {
+      async (gateway, _args, options, store) => {
+        let http: ReturnType<typeof buildGatewayServer> | undefined;
+        if (options.http !== undefined) {
+          const { host, port } = parseListen(String(options.http));
+          http = buildGatewayServer({ store, log: createLogger({ level: 'warn' }) });
+          await http.listen({ host, port });
+          const address = http.server.address();
+          output.out(
+            `Gateway HTTP: http://${host}:${typeof address === 'object' && address !== null ? address.port : port}/healthz`,
+          );
+        }
         output.out('Tokenward gateway is running: polling the token server. Press Ctrl-C to stop.');
         const stop = new AbortController();
         const stopped = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]).then(() =>
@@ -445,10 +456,12 @@ export function gatewayCommand(output: Output) {
           });
         }
         await stopped;
+        await http?.close();
         output.out('Stopped.');
       },
     )
       .option('--provisioner <url>', 'the provisioning service, if it moved since enrolment')
+      .option('--http <host:port>', 'serve HTTP (health now; the login API as it arrives)')
       .option('--log-level <level>', 'fatal, error, warn, info or debug', 'info'),
   );
 

@@ -155,9 +155,12 @@ describe('tokenward gateway (CLI)', () => {
   });
 
   it('serves: polls the token server, logging as FortiOS does, until SIGTERM', async () => {
-    const child = spawnCli(['gateway', 'serve', ...data]);
+    const child = spawnCli(['gateway', 'serve', '--http', '127.0.0.1:0', ...data]);
     try {
-      await waitForOutput(child, /Tokenward gateway is running/);
+      const banner = await waitForOutput(child, /Tokenward gateway is running/);
+      const health = /Gateway HTTP: (http:\/\/127\.0\.0\.1:\d+\/healthz)/.exec(banner)?.[1] ?? '';
+      const body = (await (await fetch(health)).json()) as { status: string; token_server: string };
+      assert.equal(body.status, 'ok');
       await waitForOutput(child, /ftm_cfg_poll_token_states: Poll token status!/, 20_000, 'stderr');
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
