@@ -7,6 +7,7 @@ import type { TokenState } from '../core/token-state.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import { hashPassword } from '../crypto/password-hash.js';
 import type { SoftTokenResponse } from '../protocol/softtoken/gateway-client.js';
+import { remoteError } from '../protocol/softtoken/remote-error.js';
 import type { Fortitoken } from '../store/repositories/fortitoken-repository.js';
 import type { User } from '../store/repositories/user-repository.js';
 import type { TwoFactor } from '../store/schema.js';
@@ -88,17 +89,6 @@ export function createGateway(deps: GatewayDependencies) {
         cause: error,
       });
     }
-  };
-
-  const refusal = (
-    response: SoftTokenResponse,
-    fallback = 'The provisioner refused the request.',
-  ) => {
-    const error = response.d.error;
-    return new TokenwardError('TW_INPUT_INVALID', {
-      message: error === null ? fallback : `${error.message} (${error.code})`,
-      detail: error?.code,
-    });
   };
 
   const tokenNamed = async (serial: string): Promise<Fortitoken> => {
@@ -194,7 +184,7 @@ export function createGateway(deps: GatewayDependencies) {
       }),
     );
     const entry = (response.d.tokens as Record<string, unknown>[] | undefined)?.[0];
-    if (response.d.result !== 2 || entry === undefined) throw refusal(response);
+    if (response.d.result !== 2 || entry === undefined) throw remoteError(response);
     const seed = (await provisioner()).openSeed(String(entry.seed), token.serial);
     const now = clock();
     await store.fortitokens.update(token.serial, {
@@ -246,14 +236,14 @@ export function createGateway(deps: GatewayDependencies) {
       );
       link = createProvisionerLink(await loadCredential(store, cipher, credential.serial), clock);
       const response = await exchange((l) => l.send('Polling', { tokens: [] }));
-      if (response.d.result === 0) throw refusal(response);
+      if (response.d.result === 0) throw remoteError(response);
       return { serial: credential.serial, provisionerUrl: credential.provisionerUrl };
     },
 
     async importLicence(code: string) {
       parseLicenceCode(code);
       const response = await exchange((l) => l.send('LicenseImport', { code }));
-      if (response.d.result !== 2) throw refusal(response);
+      if (response.d.result !== 2) throw remoteError(response);
       const licence = String(response.d.license);
       const now = clock();
       const serials = (response.d.tokens as { token: string }[]).map((t) => t.token);
@@ -429,7 +419,7 @@ export function createGateway(deps: GatewayDependencies) {
       const response = await exchange((l) =>
         l.send('Revoke', { tokens: [{ token: token.serial }] }),
       );
-      if (response.d.result !== 2) throw refusal(response);
+      if (response.d.result !== 2) throw remoteError(response);
       await store.fortitokens.update(token.serial, {
         state: 'new',
         seedEnc: null,

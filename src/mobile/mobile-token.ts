@@ -14,8 +14,8 @@ import {
   type MobileMessageFields,
 } from '../protocol/softtoken/mobile-client.js';
 import { pushReplyHmac } from '../protocol/softtoken/push-proof.js';
+import { reach, remoteError } from '../protocol/softtoken/remote-error.js';
 import { openSeed } from '../protocol/softtoken/seed-sealing.js';
-import { reach, remoteError } from './remote-error.js';
 import { openVaultFile } from './vault.js';
 
 /** A token as the phone keeps it (inside the encrypted vault). */

@@ -1,5 +1,5 @@
-import { type ErrorCode, errorCatalog, TokenwardError } from '../core/errors.js';
-import type { SoftTokenResponse } from '../protocol/softtoken/gateway-client.js';
+import { type ErrorCode, errorCatalog, TokenwardError } from '../../core/errors.js';
+import type { SoftTokenResponse } from './gateway-client.js';
 
 /** The provisioner's refusal as a local error with the same code, message and facts. */
 export function remoteError(response: SoftTokenResponse): TokenwardError {
