@@ -16,6 +16,7 @@ import type { TwoFactor } from '../store/schema.js';
 import type { Repositories, Store } from '../store/store.js';
 import { GATEWAY_SETTINGS } from './config-show.js';
 import { codeAad } from './gateway.js';
+import { newFortitoken } from './new-fortitoken.js';
 
 type Change = (tx: Repositories) => Promise<void>;
 
@@ -93,26 +94,7 @@ async function fortitoken(
 ): Promise<Change> {
   const serial = serialOf(entry);
   const existing = await store.fortitokens.find(serial);
-  const token: Fortitoken = existing ?? {
-    serial,
-    licence: '',
-    status: 'active',
-    state: 'new',
-    lockedFrom: null,
-    algorithm: 'SHA1',
-    digits: 6,
-    period: 60,
-    seedEnc: null,
-    seedVersion: 0,
-    activationCodeEnc: null,
-    activationExpiresAt: null,
-    regId: null,
-    osVer: null,
-    comments: null,
-    drift: 0,
-    lastStep: null,
-    updatedAt: now,
-  };
+  const token: Fortitoken = existing ?? newFortitoken(serial, '', now);
   const next = { ...token, updatedAt: now };
   for (const setting of entry.settings) {
     const text = setting.unset ? null : single(setting);

@@ -14,6 +14,7 @@ import type { TwoFactor } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { notFound } from '../store/unique-violation.js';
 import type { ActivationNotifier } from './activation-notifier.js';
+import { newFortitoken } from './new-fortitoken.js';
 import {
   createProvisionerLink,
   type GatewayCredential,
@@ -248,26 +249,7 @@ export function createGateway(deps: GatewayDependencies) {
       const now = clock();
       const serials = (response.d.tokens as { token: string }[]).map((t) => t.token);
       await store.fortitokens.createMany(
-        serials.map((serial) => ({
-          serial,
-          licence,
-          status: 'active',
-          state: 'new',
-          lockedFrom: null,
-          algorithm: 'SHA1',
-          digits: 6,
-          period: 60,
-          seedEnc: null,
-          seedVersion: 0,
-          activationCodeEnc: null,
-          activationExpiresAt: null,
-          regId: null,
-          osVer: null,
-          comments: null,
-          drift: 0,
-          lastStep: null,
-          updatedAt: now,
-        })),
+        serials.map((serial) => newFortitoken(serial, licence, now)),
       );
       await store.auditLog.append({
         at: now,

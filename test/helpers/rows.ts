@@ -1,3 +1,4 @@
+import { newFortitoken } from '../../src/gateway/new-fortitoken.js';
 import { newToken } from '../../src/provisioner/licence-tokens.js';
 import type { Fortitoken } from '../../src/store/repositories/fortitoken-repository.js';
 import type { User } from '../../src/store/repositories/user-repository.js';
@@ -23,25 +24,11 @@ export function userRow(name: string, now: number): User {
   };
 }
 
+/** A gateway token row, activated on a phone (the table the OTP check reads). */
 export function fortitokenRow(serial: string, now: number): Fortitoken {
   return {
-    serial,
-    licence: 'FTMTRIAL02062407',
-    status: 'active',
+    ...newFortitoken(serial, 'FTMTRIAL02062407', now),
     state: 'provisioned',
-    lockedFrom: null,
-    algorithm: 'SHA1',
-    digits: 6,
-    period: 60,
-    seedEnc: null,
     seedVersion: 1,
-    activationCodeEnc: null,
-    activationExpiresAt: null,
-    regId: null,
-    osVer: null,
-    comments: null,
-    drift: 0,
-    lastStep: null,
-    updatedAt: now,
   };
 }
