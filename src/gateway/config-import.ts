@@ -17,6 +17,7 @@ import type { Repositories, Store } from '../store/store.js';
 import { GATEWAY_SETTINGS } from './config-show.js';
 import { codeAad } from './gateway.js';
 import { newFortitoken } from './new-fortitoken.js';
+import { newUser } from './new-user.js';
 
 type Change = (tx: Repositories) => Promise<void>;
 
@@ -193,21 +194,7 @@ async function localUser(store: Store, entry: ConfigEntry, now: number): Promise
   const hash = passwordHash;
   return async (tx) => {
     if (existing === undefined) {
-      await tx.users.create({
-        name: entry.name,
-        passwordHash: hash,
-        email: null,
-        smsPhone: null,
-        twoFactor: 'disable',
-        tokenSerial: null,
-        status: 'enable',
-        failCount: 0,
-        lockedAt: null,
-        lockedUntil: null,
-        createdAt: now,
-        updatedAt: now,
-        ...patch,
-      });
+      await tx.users.create({ ...newUser(entry.name, hash, now), ...patch });
     } else {
       await tx.users.update(entry.name, { ...patch, passwordHash: hash, updatedAt: now });
     }

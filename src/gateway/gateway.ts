@@ -15,6 +15,7 @@ import type { Store } from '../store/store.js';
 import { notFound } from '../store/unique-violation.js';
 import type { ActivationNotifier } from './activation-notifier.js';
 import { newFortitoken } from './new-fortitoken.js';
+import { newUser } from './new-user.js';
 import {
   createProvisionerLink,
   type GatewayCredential,
@@ -277,18 +278,11 @@ export function createGateway(deps: GatewayDependencies) {
         tokenSerial = (await tokenNamed(input.token)).serial;
       }
       const user: User = {
-        name: input.name,
-        passwordHash: await hashPassword(input.password),
+        ...newUser(input.name, await hashPassword(input.password), now),
         email: input.email ?? null,
         smsPhone: input.sms ?? null,
         twoFactor: input.twoFactor ?? (tokenSerial === null ? 'disable' : 'fortitoken'),
         tokenSerial,
-        status: 'enable',
-        failCount: 0,
-        lockedAt: null,
-        lockedUntil: null,
-        createdAt: now,
-        updatedAt: now,
       };
       await store.users.create(user);
       await store.auditLog.append({

@@ -11,6 +11,7 @@ import {
   type ProvisionerHarness,
   startProvisionerHarness,
 } from '../helpers/provisioner-harness.js';
+import { userRow } from '../helpers/rows.js';
 
 const postgres = engines.find((e) => e.engine === 'postgres');
 
@@ -69,18 +70,8 @@ describe('two gateway nodes on one PostgreSQL database', {
     // Node B sees and provisions the token node A imported (the cluster shares licences).
     assert.deepEqual((await b.listTokens()).map((t) => t.serial).sort(), [...serials].sort());
     await storeB.users.create({
-      name: 'alice',
-      passwordHash: '$scrypt$ln=10,r=8,p=1$AAAA$AAAA',
-      email: null,
-      smsPhone: null,
-      twoFactor: 'fortitoken',
+      ...userRow('alice', h.clock.now),
       tokenSerial: serials[0] ?? null,
-      status: 'enable',
-      failCount: 0,
-      lockedAt: null,
-      lockedUntil: null,
-      createdAt: h.clock.now,
-      updatedAt: h.clock.now,
     });
     await assertRejectsCode(b.provisionToken(serials[0] ?? ''), 'TW_DELIVERY_FAILED');
     assert.equal(

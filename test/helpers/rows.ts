@@ -1,4 +1,5 @@
 import { newFortitoken } from '../../src/gateway/new-fortitoken.js';
+import { newUser } from '../../src/gateway/new-user.js';
 import { newToken } from '../../src/provisioner/licence-tokens.js';
 import type { Fortitoken } from '../../src/store/repositories/fortitoken-repository.js';
 import type { User } from '../../src/store/repositories/user-repository.js';
@@ -8,20 +9,7 @@ import type { User } from '../../src/store/repositories/user-repository.js';
 export const tokenRow = newToken;
 
 export function userRow(name: string, now: number): User {
-  return {
-    name,
-    passwordHash: '$scrypt$ln=10,r=8,p=1$AAAA$AAAA',
-    email: null,
-    smsPhone: null,
-    twoFactor: 'fortitoken',
-    tokenSerial: null,
-    status: 'enable',
-    failCount: 0,
-    lockedAt: null,
-    lockedUntil: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+  return { ...newUser(name, '$scrypt$ln=10,r=8,p=1$AAAA$AAAA', now), twoFactor: 'fortitoken' };
 }
 
 /** A gateway token row, activated on a phone (the table the OTP check reads). */
