@@ -1,32 +1,43 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { Logger } from 'pino';
 import { TokenwardError } from '../core/errors.js';
 import { TOKEN_STATES, type TokenState } from '../core/token-state.js';
 import { type AtRestCipher, createAtRestCipher } from '../crypto/at-rest-cipher.js';
 import { loadMasterKey } from '../crypto/master-key.js';
-import { createActivationNotifier, type SmtpSettings } from '../gateway/activation-notifier.js';
+import { type AuthEngine, createAuthEngine } from '../gateway/auth/auth-engine.js';
 import { importConfig } from '../gateway/config-import.js';
 import { configSections } from '../gateway/config-show.js';
 import { createGateway, type Gateway } from '../gateway/gateway.js';
 import { buildGatewayServer } from '../gateway/http/server.js';
+import { createNotifier, type SmtpSettings } from '../gateway/notifier.js';
 import { createLogger } from '../log/create-logger.js';
 import { formatConfig } from '../protocol/fortios/config-document.js';
-import type { TwoFactor } from '../store/schema.js';
+import type { AuthResult, TwoFactor } from '../store/schema.js';
 import { createStore, type Store } from '../store/store.js';
+import { interactiveLogin } from './auth-command.js';
 import { command, isoTime, type Output, parseLogLevel, table } from './command.js';
 import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
 
 const MAIL_KEY = 'system.email-server';
 const SMS_KEY = 'system.sms-server';
 const TWO_FACTORS: readonly TwoFactor[] = ['disable', 'fortitoken', 'email', 'sms'];
+const AUTH_RESULTS: readonly AuthResult[] = ['accept', 'reject', 'challenge'];
+
+/** What a gateway command works with, opened for it and closed after it. */
+interface GatewayNode {
+  readonly store: Store;
+  readonly cipher: AtRestCipher;
+  readonly auth: AuthEngine;
+  readonly log: Logger;
+}
 
 type GatewayAction = (
   gateway: Gateway,
   args: string[],
   options: Record<string, unknown>,
-  store: Store,
-  cipher: AtRestCipher,
+  node: GatewayNode,
 ) => Promise<void>;
 
 /** `tokenward gateway ...`: the gateway next to the VPN (users, tokens, activation, polling). */
@@ -53,17 +64,26 @@ export function gatewayCommand(output: Output) {
             level:
               options.logLevel === undefined ? 'warn' : parseLogLevel(String(options.logLevel)),
           });
+          const notifier = createNotifier(await deliverySettings(store, cipher));
           const gateway = createGateway({
             store,
             cipher,
             log,
-            notifier: createActivationNotifier(await deliverySettings(store, cipher)),
+            notifier,
             ...(options.serial === undefined ? {} : { serial: String(options.serial) }),
             ...(options.provisioner === undefined
               ? {}
               : { provisionerUrl: String(options.provisioner) }),
           });
-          await run(gateway, cmd.args, options, store, cipher);
+          const auth = createAuthEngine({
+            store,
+            cipher,
+            log,
+            notifier,
+            connection: gateway.connection,
+            ...(options.serial === undefined ? {} : { node: String(options.serial) }),
+          });
+          await run(gateway, cmd.args, options, { store, cipher, auth, log });
         } finally {
           await store.close();
         }
@@ -338,7 +358,7 @@ export function gatewayCommand(output: Output) {
     action(
       'show',
       'print the configuration (or one section, e.g. "user fortitoken")',
-      async (gateway, args, _options, store) => {
+      async (gateway, args, _options, { store }) => {
         const wanted = args.join(' ');
         const sections = (await configSections(store, gateway)).filter(
           (s) => wanted === '' || s.path === wanted,
@@ -355,7 +375,7 @@ export function gatewayCommand(output: Output) {
     action(
       'import',
       'apply a FortiOS-syntax file (what config show prints); all or nothing',
-      async (_gateway, args, _options, store, cipher) => {
+      async (_gateway, args, _options, { store, cipher }) => {
         const file = args[0] ?? '';
         const { applied } = await importConfig(
           store,
@@ -371,7 +391,7 @@ export function gatewayCommand(output: Output) {
 
   const mail = command('mail', 'the mail server activation e-mails go through');
   mail.addCommand(
-    action('set', 'set the SMTP server', async (_gateway, _args, options, store, cipher) => {
+    action('set', 'set the SMTP server', async (_gateway, _args, options, { store, cipher }) => {
       const tls = parseChoice('--tls', String(options.tls), [
         'implicit',
         'starttls',
@@ -410,7 +430,7 @@ export function gatewayCommand(output: Output) {
     action(
       'set',
       'set the SMS webhook (POSTed JSON {to, text})',
-      async (_gateway, _args, options, store) => {
+      async (_gateway, _args, options, { store }) => {
         await store.settings.set(SMS_KEY, { webhook: String(options.webhook) }, Date.now());
         output.out(`Activation SMS go to ${String(options.webhook)}.`);
       },
@@ -420,17 +440,69 @@ export function gatewayCommand(output: Output) {
 
   gatewayCmd.addCommand(
     action(
+      'auth',
+      'log in as USER from the terminal (password, then code or push)',
+      (_gateway, args, options, { auth }) =>
+        interactiveLogin(
+          auth,
+          args[0] ?? '',
+          options.sourceIp === undefined ? {} : { sourceIp: String(options.sourceIp) },
+          output,
+        ),
+    )
+      .argument('<user>', 'the user to log in as')
+      .option('--source-ip <ip>', 'the address to log the login as coming from', '127.0.0.1'),
+  );
+
+  gatewayCmd.addCommand(
+    action(
+      'auth-log',
+      'show recent login decisions, newest first',
+      async (_gateway, _args, options, { store }) => {
+        const entries = await store.authLog.list({
+          ...(options.user === undefined ? {} : { username: String(options.user) }),
+          ...(options.result === undefined
+            ? {}
+            : { result: parseChoice('--result', String(options.result), AUTH_RESULTS) }),
+          limit: Number(options.limit),
+        });
+        output.out(
+          table(
+            ['TIME', 'USER', 'SOURCE', 'FRONT-END', 'METHOD', 'RESULT', 'REASON', 'MS', 'NODE'],
+            entries.map((e) => [
+              isoTime(e.at),
+              e.username,
+              e.sourceIp,
+              e.frontEnd,
+              e.method,
+              e.result,
+              e.reason,
+              e.latencyMs,
+              e.node,
+            ]),
+          ),
+        );
+      },
+    )
+      .option('--user <name>', 'only this user')
+      .option('--result <result>', 'accept, reject or challenge')
+      .option('--limit <n>', 'at most this many lines', '50'),
+  );
+
+  gatewayCmd.addCommand(
+    action(
       'serve',
       'run the gateway: poll the token server (every 10 s while a token waits, else 60 s)',
-      async (gateway, _args, options, store) => {
+      async (gateway, _args, options, { store, auth, log }) => {
         let http: ReturnType<typeof buildGatewayServer> | undefined;
         if (options.http !== undefined) {
           const { host, port } = parseListen(String(options.http));
-          http = buildGatewayServer({ store, log: createLogger({ level: 'warn' }) });
+          http = buildGatewayServer({ store, log, auth });
           await http.listen({ host, port });
           const address = http.server.address();
+          const base = `http://${host}:${typeof address === 'object' && address !== null ? address.port : port}`;
           output.out(
-            `Gateway HTTP: http://${host}:${typeof address === 'object' && address !== null ? address.port : port}/healthz`,
+            `Gateway HTTP: ${base} (login API ${base}/api/v1/auth, health ${base}/healthz)`,
           );
         }
         output.out('Tokenward gateway is running: polling the token server. Press Ctrl-C to stop.');
@@ -441,6 +513,7 @@ export function gatewayCommand(output: Output) {
         while (!stop.signal.aborted) {
           let pending = false;
           try {
+            await auth.sweepSessions();
             await gateway.poll({ all: true });
             pending = (await gateway.listTokens('provisioning')).length > 0;
           } catch (error) {
@@ -461,7 +534,7 @@ export function gatewayCommand(output: Output) {
       },
     )
       .option('--provisioner <url>', 'the provisioning service, if it moved since enrolment')
-      .option('--http <host:port>', 'serve HTTP (health now; the login API as it arrives)')
+      .option('--http <host:port>', 'serve HTTP: the login API and /healthz')
       .option('--log-level <level>', 'fatal, error, warn, info or debug', 'info'),
   );
 

@@ -237,6 +237,12 @@ export const errorCatalog = {
     message:
       'The licence of this token does not allow self-service transfer. Ask your administrator to provision the token to the new phone.',
   },
+  TW_AUTH_REJECTED: {
+    status: 401,
+    expose: true,
+    message:
+      'Authentication failed. Check the user name, password and code, and start the login again.',
+  },
   TW_PUSH_RATE_LIMITED: {
     status: 429,
     expose: true,

@@ -62,8 +62,7 @@ export function verifyTotp(input: VerifyTotpInput): TotpVerdict {
     replayed ??= step;
   }
   if (replayed !== undefined && lastStep !== null) {
-    const nextUsable = lastStep + 1 - drift;
-    const retryAfterSeconds = Math.max(1, Math.ceil(nextUsable * period - now / 1000));
+    const retryAfterSeconds = secondsUntilAfter(lastStep, { drift, period, now });
     return { ok: false, reason: 'replay', step: replayed, retryAfterSeconds };
   }
   for (const offset of offsetsNearestFirst(window + 1, syncWindow)) {
@@ -73,6 +72,17 @@ export function verifyTotp(input: VerifyTotpInput): TotpVerdict {
     }
   }
   return { ok: false, reason: 'mismatch' };
+}
+
+/**
+ * Seconds (at least 1) until the phone shows the code after `step`: how long a user whose code
+ * for `step` was already accepted must wait before logging in again.
+ */
+export function secondsUntilAfter(
+  step: number,
+  at: { readonly drift: number; readonly period: number; readonly now: number },
+): number {
+  return Math.max(1, Math.ceil((step + 1 - at.drift) * at.period - at.now / 1000));
 }
 
 const DIGITS = /^\d+$/;

@@ -14,8 +14,13 @@ import type { RadiusClient } from '../store/repositories/radius-client-repositor
 import type { User } from '../store/repositories/user-repository.js';
 import type { TwoFactor } from '../store/schema.js';
 import type { Repositories, Store } from '../store/store.js';
-import { GATEWAY_SETTINGS } from './config-show.js';
 import { codeAad } from './gateway.js';
+import {
+  GATEWAY_SETTINGS,
+  type SettingSpec,
+  type SettingsPath,
+  settingKey,
+} from './gateway-settings.js';
 import { newFortitoken } from './new-fortitoken.js';
 import { newUser } from './new-user.js';
 
@@ -37,6 +42,7 @@ export async function importConfig(
     switch (section.path) {
       case 'system global':
       case 'user setting':
+      case 'system ftm-push':
         changes.push(...singleSettings(section, section.path, now));
         break;
       case 'user fortitoken':
@@ -60,24 +66,19 @@ export async function importConfig(
   return { applied: changes.length };
 }
 
-function singleSettings(
-  section: ConfigSection,
-  path: keyof typeof GATEWAY_SETTINGS,
-  now: number,
-): Change[] {
+function singleSettings(section: ConfigSection, path: SettingsPath, now: number): Change[] {
   if (section.entries.length > 0) invalid(section.line, `"config ${path}" takes "set", not "edit"`);
-  const known: Record<string, number> = GATEWAY_SETTINGS[path];
-  const limits: Record<string, [number, number]> = {
-    'two-factor-ftm-expiry': [1, 168],
-    'auth-lockout-threshold': [1, 100],
-    'auth-lockout-duration': [0, 31_536_000],
-  };
+  const known: Record<string, SettingSpec> = GATEWAY_SETTINGS[path];
   return section.settings.map((setting) => {
-    if (!(setting.key in known))
-      invalid(setting.line, `unknown setting "${setting.key}" in "config ${path}"`);
-    const [min, max] = limits[setting.key] ?? [0, 0];
-    const value = setting.unset ? known[setting.key] : integer(setting, min, max);
-    return (tx) => tx.settings.set(`${path}.${setting.key}`, value, now);
+    const spec = known[setting.key];
+    if (spec === undefined)
+      return invalid(setting.line, `unknown setting "${setting.key}" in "config ${path}"`);
+    const value = setting.unset
+      ? spec.fallback
+      : 'choices' in spec
+        ? choice(setting, spec.choices)
+        : integer(setting, spec.min, spec.max);
+    return (tx) => tx.settings.set(settingKey(path, setting.key), value, now);
   });
 }
 

@@ -5,12 +5,12 @@ import type {
 } from '../protocol/fortios/config-document.js';
 import type { Store } from '../store/store.js';
 import type { Gateway } from './gateway.js';
-
-/** Gateway settings, by FortiOS path and name, with their defaults (DESIGN section 6). */
-export const GATEWAY_SETTINGS = {
-  'system global': { 'two-factor-ftm-expiry': 72 },
-  'user setting': { 'auth-lockout-threshold': 3, 'auth-lockout-duration': 0 },
-} as const;
+import {
+  GATEWAY_SETTINGS,
+  type SettingSpec,
+  type SettingsPath,
+  settingKey,
+} from './gateway-settings.js';
 
 const quoted = (text: string): ConfigValue => ({ text, quoted: true });
 const bare = (text: string | number): ConfigValue => ({ text: String(text), quoted: false });
@@ -27,11 +27,11 @@ const set = (key: string, ...values: ConfigValue[]): ConfigSetting => ({
  */
 export async function configSections(store: Store, gateway: Gateway): Promise<ConfigSection[]> {
   const settings = await store.settings.all();
-  const single = (path: keyof typeof GATEWAY_SETTINGS): ConfigSection => ({
+  const single = (path: SettingsPath): ConfigSection => ({
     path,
     entries: [],
-    settings: Object.entries(GATEWAY_SETTINGS[path]).map(([key, fallback]) =>
-      set(key, bare(Number(settings.get(`${path}.${key}`) ?? fallback))),
+    settings: Object.entries(GATEWAY_SETTINGS[path]).map(([key, spec]: [string, SettingSpec]) =>
+      set(key, bare(String(settings.get(settingKey(path, key)) ?? spec.fallback))),
     ),
     line: 0,
   });
@@ -41,6 +41,7 @@ export async function configSections(store: Store, gateway: Gateway): Promise<Co
   return [
     single('system global'),
     single('user setting'),
+    single('system ftm-push'),
     {
       path: 'user fortitoken',
       settings: [],

@@ -6,21 +6,20 @@ import { parseSerial } from '../core/serial.js';
 import type { TokenState } from '../core/token-state.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import { hashPassword } from '../crypto/password-hash.js';
-import type { SoftTokenResponse } from '../protocol/softtoken/gateway-client.js';
 import { remoteError } from '../protocol/softtoken/remote-error.js';
 import type { Fortitoken } from '../store/repositories/fortitoken-repository.js';
 import type { User } from '../store/repositories/user-repository.js';
 import type { TwoFactor } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { notFound } from '../store/unique-violation.js';
-import type { ActivationNotifier } from './activation-notifier.js';
+import { readGatewayPolicy } from './gateway-settings.js';
 import { newFortitoken } from './new-fortitoken.js';
 import { newUser } from './new-user.js';
+import type { Notifier } from './notifier.js';
 import {
-  createProvisionerLink,
+  createProvisionerConnection,
   type GatewayCredential,
-  loadCredential,
-  type ProvisionerLink,
+  type ProvisionerConnection,
   saveCredential,
 } from './provisioner-link.js';
 
@@ -28,12 +27,14 @@ export interface GatewayDependencies {
   readonly store: Store;
   readonly cipher: AtRestCipher;
   readonly log: Logger;
-  readonly notifier: ActivationNotifier;
+  readonly notifier: Notifier;
   readonly clock?: () => number;
   /** This node's serial, when several gateway nodes share the database. */
   readonly serial?: string;
   /** Overrides the enrolled provisioner URL (the provisioner moved). */
   readonly provisionerUrl?: string;
+  /** Shared with the auth engine of the same node; made from the above when absent. */
+  readonly connection?: ProvisionerConnection;
 }
 
 /** The AAD of a token's activation code encrypted at rest (also read by config import). */
@@ -41,7 +42,6 @@ export const codeAad = (serial: string) => `fortitoken-activation-code:${serial}
 
 /** At most this many tokens per Polling request. */
 export const POLL_BATCH = 1000;
-const SERVER_STATUS_KEY = 'gateway.token-server-status';
 
 export interface NewUser {
   readonly name: string;
@@ -60,38 +60,17 @@ export interface NewUser {
 export function createGateway(deps: GatewayDependencies) {
   const { store, cipher, log, notifier } = deps;
   const clock = deps.clock ?? Date.now;
-  let link: ProvisionerLink | undefined;
-
-  const provisioner = async (): Promise<ProvisionerLink> => {
-    if (link === undefined) {
-      const credential = await loadCredential(store, cipher, deps.serial);
-      link = createProvisionerLink(
-        deps.provisionerUrl === undefined
-          ? credential
-          : { ...credential, provisionerUrl: deps.provisionerUrl },
-        clock,
-      );
-    }
-    return link;
-  };
-
-  /** Sends a message, tracking whether the token server answers (for diagnose). */
-  const exchange = async (
-    send: (link: ProvisionerLink) => Promise<SoftTokenResponse>,
-  ): Promise<SoftTokenResponse> => {
-    const current = await provisioner();
-    try {
-      const response = await send(current);
-      await store.settings.set(SERVER_STATUS_KEY, 'reachable', clock());
-      return response;
-    } catch (error) {
-      await store.settings.set(SERVER_STATUS_KEY, 'unreachable', clock());
-      throw new TokenwardError('TW_PROVISIONER_UNREACHABLE', {
-        message: `The token server ${current.provisionerUrl} cannot be reached. Check the network; the gateway retries at its next poll.`,
-        cause: error,
-      });
-    }
-  };
+  const connection =
+    deps.connection ??
+    createProvisionerConnection({
+      store,
+      cipher,
+      clock,
+      serial: deps.serial,
+      provisionerUrl: deps.provisionerUrl,
+    });
+  const provisioner = connection.current;
+  const exchange = connection.exchange;
 
   const tokenNamed = async (serial: string): Promise<Fortitoken> => {
     const token = await store.fortitokens.find(parseSerial(serial));
@@ -174,12 +153,13 @@ export function createGateway(deps: GatewayDependencies) {
     const token = await tokenNamed(serial);
     const user = await store.users.findByToken(token.serial);
     const label = user === undefined ? undefined : `${user.name}@${(await provisioner()).serial}`;
+    const hours = expireHours ?? (await readGatewayPolicy(store)).activationExpiryHours;
     const response = await exchange((l) =>
       l.send('Provision', {
         tokens: [
           {
             token: token.serial,
-            ...(expireHours === undefined ? {} : { expire_hours: expireHours }),
+            expire_hours: hours,
             ...(label === undefined ? {} : { label }),
           },
         ],
@@ -236,7 +216,7 @@ export function createGateway(deps: GatewayDependencies) {
         },
         clock(),
       );
-      link = createProvisionerLink(await loadCredential(store, cipher, credential.serial), clock);
+      connection.use(credential.serial);
       const response = await exchange((l) => l.send('Polling', { tokens: [] }));
       if (response.d.result === 0) throw remoteError(response);
       return { serial: credential.serial, provisionerUrl: credential.provisionerUrl };
@@ -469,11 +449,14 @@ export function createGateway(deps: GatewayDependencies) {
       return { polled: tokens.length, updated, members };
     },
 
+    /** This node's way to the provisioner (the auth engine relays pushes through it). */
+    connection,
+
     /** `diagnose fortitoken info`, as FortiOS prints it. */
     async diagnose(serial?: string) {
       const tokens =
         serial === undefined ? await store.fortitokens.list() : [await tokenNamed(serial)];
-      const status = (await store.settings.get(SERVER_STATUS_KEY)) ?? 'unreachable';
+      const status = await connection.lastStatus();
       const rows = tokens.map(
         (t) =>
           `${t.serial.padEnd(17)}${(t.status === 'lock' ? 'locked' : t.state).padEnd(18)}${t.drift}`,

@@ -1,7 +1,10 @@
 import { TokenwardError } from '../core/errors.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import { exportPrivateKey, generateSealingKeyPair, importPrivateKey } from '../crypto/x25519.js';
-import { createGatewayClient } from '../protocol/softtoken/gateway-client.js';
+import {
+  createGatewayClient,
+  type SoftTokenResponse,
+} from '../protocol/softtoken/gateway-client.js';
 import { openSeed } from '../protocol/softtoken/seed-sealing.js';
 import type { Store } from '../store/store.js';
 
@@ -102,3 +105,72 @@ export function createProvisionerLink(credential: GatewayCredential, clock: () =
 }
 
 export type ProvisionerLink = ReturnType<typeof createProvisionerLink>;
+
+const SERVER_STATUS_KEY = 'gateway.token-server-status';
+
+/**
+ * This node's way to the provisioner, opened on first use: every exchange records whether the
+ * token server answered (for `diagnose` and /healthz), and a network failure becomes
+ * TW_PROVISIONER_UNREACHABLE.
+ */
+export function createProvisionerConnection(deps: {
+  readonly store: Store;
+  readonly cipher: AtRestCipher;
+  readonly clock: () => number;
+  /** This node's serial, when several gateway nodes share the database. */
+  readonly serial?: string | undefined;
+  /** Overrides the enrolled provisioner URL (the provisioner moved). */
+  readonly provisionerUrl?: string | undefined;
+}) {
+  const { store, cipher, clock } = deps;
+  let serial = deps.serial;
+  let link: ProvisionerLink | undefined;
+
+  const current = async (): Promise<ProvisionerLink> => {
+    if (link === undefined) {
+      const credential = await loadCredential(store, cipher, serial);
+      link = createProvisionerLink(
+        deps.provisionerUrl === undefined
+          ? credential
+          : { ...credential, provisionerUrl: deps.provisionerUrl },
+        clock,
+      );
+    }
+    return link;
+  };
+
+  return {
+    current,
+
+    /** Speaks as node `serial` from now on (after enrolling it). */
+    use(nodeSerial: string) {
+      serial = nodeSerial;
+      link = undefined;
+    },
+
+    async exchange(
+      send: (link: ProvisionerLink) => Promise<SoftTokenResponse>,
+    ): Promise<SoftTokenResponse> {
+      const opened = await current();
+      try {
+        const response = await send(opened);
+        await store.settings.set(SERVER_STATUS_KEY, 'reachable', clock());
+        return response;
+      } catch (error) {
+        if ((error as Error).name === 'AbortError') throw error;
+        await store.settings.set(SERVER_STATUS_KEY, 'unreachable', clock());
+        throw new TokenwardError('TW_PROVISIONER_UNREACHABLE', {
+          message: `The token server ${opened.provisionerUrl} cannot be reached. Check the network; the gateway retries at its next poll.`,
+          cause: error,
+        });
+      }
+    },
+
+    /** `reachable` or `unreachable` as the last exchange of any node found it. */
+    async lastStatus(): Promise<string> {
+      return String((await store.settings.get(SERVER_STATUS_KEY)) ?? 'unreachable');
+    },
+  };
+}
+
+export type ProvisionerConnection = ReturnType<typeof createProvisionerConnection>;

@@ -23,6 +23,8 @@ export interface Database {
   radiusClients: RadiusClientsTable;
   settings: SettingsTable;
   auditLog: AuditLogTable;
+  authSessions: AuthSessionsTable;
+  authLog: AuthLogTable;
 }
 
 // --- provisioner ---------------------------------------------------------------------------
@@ -194,4 +196,54 @@ export interface AuditLogTable {
   outcome: 'success' | 'failure';
   /** JSON, never secrets. */
   detail: string | null;
+}
+
+// --- auth engine ---------------------------------------------------------------------------
+
+/** How a user proves the second factor in a login session. */
+export type AuthMethod = Exclude<TwoFactor, 'disable'>;
+
+/** Where a login came from. */
+export type FrontEnd = 'http' | 'radius' | 'cli';
+
+/**
+ * A login between its first and second factor. The id is a bearer secret, so only its SHA-256
+ * is stored; `usedAt` is set by the one compare-and-set that consumes it.
+ */
+export interface AuthSessionsTable {
+  idHash: string;
+  username: string;
+  method: AuthMethod;
+  frontEnd: FrontEnd;
+  sourceIp: string | null;
+  application: string | null;
+  /** The number the user picks on the phone (number matching), when on. */
+  pushNumber: number | null;
+  /** The e-mail or SMS code, encrypted at rest, and when it stops working. */
+  codeEnc: string | null;
+  codeExpiresAt: number | null;
+  /** A code matched outside the window: the step and drift the next code must confirm. */
+  resyncStep: number | null;
+  resyncDrift: number | null;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+export type AuthResult = 'accept' | 'reject' | 'challenge';
+
+/** One line per login decision: who, from where, how, what was decided and why. */
+export interface AuthLogTable {
+  id: string;
+  at: number;
+  username: string;
+  sourceIp: string | null;
+  frontEnd: FrontEnd;
+  /** `password`, `fortitoken`, `push`, `email` or `sms`. */
+  method: string;
+  result: AuthResult;
+  reason: string;
+  latencyMs: number;
+  /** The gateway node that decided. */
+  node: string | null;
 }

@@ -3,6 +3,8 @@ import { type DatabaseEngine, type OpenDatabaseOptions, openDatabase } from './d
 import { migrateToLatest } from './migrate.js';
 import { createActivationCodeRepository } from './repositories/activation-code-repository.js';
 import { createAuditLogRepository } from './repositories/audit-log-repository.js';
+import { createAuthLogRepository } from './repositories/auth-log-repository.js';
+import { createAuthSessionRepository } from './repositories/auth-session-repository.js';
 import { createClusterRepository } from './repositories/cluster-repository.js';
 import { createDeviceRepository } from './repositories/device-repository.js';
 import { createFortitokenRepository } from './repositories/fortitoken-repository.js';
@@ -29,6 +31,8 @@ function createRepositories(db: Kysely<Database>) {
     radiusClients: createRadiusClientRepository(db),
     settings: createSettingRepository(db),
     auditLog: createAuditLogRepository(db),
+    authSessions: createAuthSessionRepository(db),
+    authLog: createAuthLogRepository(db),
   };
 }
 

@@ -158,7 +158,7 @@ describe('tokenward gateway (CLI)', () => {
     const child = spawnCli(['gateway', 'serve', '--http', '127.0.0.1:0', ...data]);
     try {
       const banner = await waitForOutput(child, /Tokenward gateway is running/);
-      const health = /Gateway HTTP: (http:\/\/127\.0\.0\.1:\d+\/healthz)/.exec(banner)?.[1] ?? '';
+      const health = /health (http:\/\/127\.0\.0\.1:\d+\/healthz)/.exec(banner)?.[1] ?? '';
       const body = (await (await fetch(health)).json()) as { status: string; token_server: string };
       assert.equal(body.status, 'ok');
       await waitForOutput(child, /ftm_cfg_poll_token_states: Poll token status!/, 20_000, 'stderr');

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
-import { createActivationNotifier } from '../../src/gateway/activation-notifier.js';
 import { importConfig } from '../../src/gateway/config-import.js';
 import { configSections } from '../../src/gateway/config-show.js';
 import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
+import { createNotifier } from '../../src/gateway/notifier.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { formatConfig } from '../../src/protocol/fortios/config-document.js';
 import { createStore, type Store } from '../../src/store/store.js';
@@ -33,7 +33,7 @@ for (const { engine, skip } of engines) {
         store,
         cipher,
         log: createLogger({ level: 'silent' }),
-        notifier: createActivationNotifier({}),
+        notifier: createNotifier({}),
       });
     });
     after(async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
-import { createActivationNotifier } from '../../src/gateway/activation-notifier.js';
 import { createGateway } from '../../src/gateway/gateway.js';
+import { createNotifier } from '../../src/gateway/notifier.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { assertRejectsCode } from '../helpers/assert-code.js';
@@ -40,7 +40,7 @@ describe('two gateway nodes on one PostgreSQL database', {
         store,
         cipher,
         log: createLogger({ level: 'silent' }),
-        notifier: createActivationNotifier({}),
+        notifier: createNotifier({}),
         ...(serial === undefined ? {} : { serial }),
       });
     const [storeA, storeB] = stores as [Store, Store];

@@ -6,9 +6,9 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { parseActivationUri } from '../../src/core/activation-uri.js';
 import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
-import { createActivationNotifier } from '../../src/gateway/activation-notifier.js';
 import { configSections } from '../../src/gateway/config-show.js';
 import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
+import { createNotifier } from '../../src/gateway/notifier.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { formatConfig, parseConfig } from '../../src/protocol/fortios/config-document.js';
 import { decodeQrPng } from '../../src/protocol/qr.js';
@@ -53,7 +53,7 @@ for (const { engine, skip } of engines) {
         store,
         cipher: createAtRestCipher(Buffer.alloc(32, 9)),
         log: createLogger({ level: 'info', destination }),
-        notifier: createActivationNotifier({
+        notifier: createNotifier({
           smtp: {
             host: '127.0.0.1',
             port: smtp.port,

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
-import { createActivationNotifier } from '../../src/gateway/activation-notifier.js';
 import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
+import { createNotifier } from '../../src/gateway/notifier.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { runCli } from '../helpers/cli.js';
@@ -65,7 +65,7 @@ for (const { engine, skip } of engines) {
         store,
         cipher: createAtRestCipher(Buffer.alloc(32, 3)),
         log: createLogger({ level: 'silent' }),
-        notifier: createActivationNotifier({ smsWebhook: sms.url }),
+        notifier: createNotifier({ smsWebhook: sms.url }),
         clock: () => h.clock.now,
       });
       const added = await h.provisioner.admin.addGateway(

@@ -1,16 +1,24 @@
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { TokenwardError } from '../../core/errors.js';
 import type { Store } from '../../store/store.js';
+import type { AuthEngine } from '../auth/auth-engine.js';
+import { loginRoutes } from './login-routes.js';
 
 /**
- * The gateway's HTTP interface. For now its health: the database and the token server as the
- * last exchange found it. The login API and the console mount here as they arrive.
+ * The gateway's HTTP interface: its health (the database, and the token server as the last
+ * exchange found it) and, with an auth engine, the login API. The console mounts here too.
  */
-export function buildGatewayServer(options: { store: Store; log: Logger }) {
+export function buildGatewayServer(options: { store: Store; log: Logger; auth?: AuthEngine }) {
   const app = Fastify({
     loggerInstance: options.log,
     logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
   });
+  // Closing answers waiting pushes at once instead of holding the shutdown for their timeout.
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
+
   app.get('/healthz', async (_request, reply) => {
     const database = await options.store.ping();
     const tokenServer = database
@@ -22,5 +30,24 @@ export function buildGatewayServer(options: { store: Store; log: Logger }) {
       token_server: tokenServer,
     });
   });
+  if (options.auth !== undefined) app.register(loginRoutes(options.auth, closing.signal));
+
+  app.setErrorHandler(
+    (error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
+      const status = error.statusCode ?? 500;
+      const coded =
+        error.validation !== undefined
+          ? new TokenwardError('TW_INPUT_INVALID', {
+              message: `The request is not valid: ${error.message}.`,
+            })
+          : status === 413
+            ? new TokenwardError('TW_BODY_TOO_LARGE')
+            : status < 500
+              ? new TokenwardError('TW_INPUT_INVALID', { detail: error.message })
+              : new TokenwardError('TW_INTERNAL', { cause: error });
+      if (coded.status >= 500) request.log.error({ err: error }, 'unexpected error');
+      return reply.code(coded.status).send({ result: 'error', error: coded.toPublic() });
+    },
+  );
   return app;
 }

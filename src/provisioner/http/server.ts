@@ -1,6 +1,7 @@
 import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { TokenwardError } from '../../core/errors.js';
+import { abortedWhenGone } from '../../http/request-signal.js';
 import { buildResponse } from '../../protocol/softtoken/codec.js';
 import type { Provisioner, ProvisionerReply } from '../provisioner.js';
 import { createProvisionerMetrics } from './metrics.js';
@@ -111,13 +112,4 @@ export function buildProvisionerServer(options: ProvisionerServerOptions) {
 
 function bodyOf(request: FastifyRequest): string {
   return typeof request.body === 'string' ? request.body : '';
-}
-
-/** A signal that aborts if the client disconnects before the answer is sent (ends long polls). */
-function abortedWhenGone(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
 }

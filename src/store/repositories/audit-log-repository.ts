@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AuditLogTable, Database } from '../schema.js';
+import { sortableId } from '../sortable-id.js';
 
 export interface AuditEntry {
   readonly at: number;
@@ -19,17 +19,6 @@ export interface AuditQuery {
   readonly subject?: string;
   readonly outcome?: AuditLogTable['outcome'];
   readonly since?: number;
-}
-
-/**
- * Ids that sort in the order entries were written: the entry time, then this process's
- * monotonic clock (entries of one millisecond keep their order), then random bytes (unique
- * across nodes).
- */
-function sortableId(at: number): string {
-  const time = String(at).padStart(15, '0');
-  const tick = process.hrtime.bigint().toString().padStart(20, '0');
-  return `${time}-${tick}-${randomBytes(4).toString('hex')}`;
 }
 
 /** Who did what, when, with what outcome: admin changes and login decisions. Append-only. */

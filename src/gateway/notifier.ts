@@ -23,17 +23,24 @@ export interface ActivationMessage {
   readonly username: string;
 }
 
-export interface ActivationNotifier {
+/** A one-time login code (two-factor `email` or `sms`). */
+export interface LoginCodeMessage {
+  readonly username: string;
+  readonly code: string;
+  readonly validSeconds: number;
+}
+
+/** The gateway's outgoing messages: activations and login codes, by e-mail or SMS. */
+export interface Notifier {
   /** E-mails the code, its expiry and an inline QR image of the activation link. */
   email(to: string, message: ActivationMessage): Promise<void>;
   /** Posts the code to the SMS webhook as JSON `{to, text}`. */
   sms(to: string, message: ActivationMessage): Promise<void>;
+  /** Sends a login code by e-mail or by the SMS webhook. */
+  loginCode(channel: 'email' | 'sms', to: string, message: LoginCodeMessage): Promise<void>;
 }
 
-export function createActivationNotifier(settings: {
-  smtp?: SmtpSettings;
-  smsWebhook?: string;
-}): ActivationNotifier {
+export function createNotifier(settings: { smtp?: SmtpSettings; smsWebhook?: string }): Notifier {
   const { smtp, smsWebhook } = settings;
   const transport =
     smtp === undefined
@@ -49,19 +56,62 @@ export function createActivationNotifier(settings: {
             : { auth: { user: smtp.user, pass: smtp.password ?? '' } }),
         });
 
+  const sendMail = async (
+    to: string,
+    mail: Omit<nodemailer.SendMailOptions, 'from' | 'to'>,
+    what: string,
+    advice = '',
+  ) => {
+    if (transport === undefined || smtp === undefined) {
+      throw new TokenwardError('TW_DELIVERY_FAILED', {
+        message: 'No mail server is configured. Set one, then resend.',
+      });
+    }
+    try {
+      await transport.sendMail({ from: smtp.from, to, ...mail });
+    } catch (error) {
+      throw new TokenwardError('TW_DELIVERY_FAILED', {
+        message: `${what} to ${to} could not be sent (${(error as Error).message}).${advice}`,
+        cause: error,
+      });
+    }
+  };
+
+  const postSms = async (to: string, text: string) => {
+    if (smsWebhook === undefined) {
+      throw new TokenwardError('TW_DELIVERY_FAILED', {
+        message: 'No SMS webhook is configured. Set one, then resend.',
+      });
+    }
+    let status: number;
+    try {
+      status = (
+        await fetch(smsWebhook, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ to, text }),
+        })
+      ).status;
+    } catch (error) {
+      throw new TokenwardError('TW_DELIVERY_FAILED', {
+        message: `The SMS webhook could not be reached (${(error as Error).message}).`,
+        cause: error,
+      });
+    }
+    if (status < 200 || status >= 300) {
+      throw new TokenwardError('TW_DELIVERY_FAILED', {
+        message: `The SMS webhook answered HTTP ${status}.`,
+      });
+    }
+  };
+
   return {
     async email(to, message) {
-      if (transport === undefined || smtp === undefined) {
-        throw new TokenwardError('TW_DELIVERY_FAILED', {
-          message: 'No mail server is configured. Set one, then resend.',
-        });
-      }
       const uri = buildActivationUri(message.code, message.provisionerUrl);
       const expires = new Date(message.expiresAt).toISOString().replace(/\.\d+Z$/, 'Z');
-      try {
-        await transport.sendMail({
-          from: smtp.from,
-          to,
+      await sendMail(
+        to,
+        {
           subject: 'Your Tokenward activation code',
           text: [
             `Hello ${message.username},`,
@@ -82,42 +132,23 @@ export function createActivationNotifier(settings: {
               contentType: 'image/png',
             },
           ],
-        });
-      } catch (error) {
-        throw new TokenwardError('TW_DELIVERY_FAILED', {
-          message: `The activation e-mail to ${to} could not be sent (${(error as Error).message}). The token stays provisioned; resend it once mail works.`,
-          cause: error,
-        });
-      }
+        },
+        'The activation e-mail',
+        ' The token stays provisioned; resend it once mail works.',
+      );
     },
 
     async sms(to, message) {
-      if (smsWebhook === undefined) {
-        throw new TokenwardError('TW_DELIVERY_FAILED', {
-          message: 'No SMS webhook is configured. Set one, then resend.',
-        });
-      }
-      const text = `Tokenward activation code for ${message.serial}: ${message.code} (server ${message.provisionerUrl})`;
-      let status: number;
-      try {
-        status = (
-          await fetch(smsWebhook, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ to, text }),
-          })
-        ).status;
-      } catch (error) {
-        throw new TokenwardError('TW_DELIVERY_FAILED', {
-          message: `The SMS webhook could not be reached (${(error as Error).message}).`,
-          cause: error,
-        });
-      }
-      if (status < 200 || status >= 300) {
-        throw new TokenwardError('TW_DELIVERY_FAILED', {
-          message: `The SMS webhook answered HTTP ${status}.`,
-        });
-      }
+      await postSms(
+        to,
+        `Tokenward activation code for ${message.serial}: ${message.code} (server ${message.provisionerUrl})`,
+      );
+    },
+
+    async loginCode(channel, to, message) {
+      const text = `Your Tokenward login code is ${message.code}. It works once, for ${message.validSeconds} seconds.`;
+      if (channel === 'sms') return postSms(to, text);
+      return sendMail(to, { subject: 'Your Tokenward login code', text }, 'The login code e-mail');
     },
   };
 }

@@ -1,0 +1,498 @@
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import type { AtRestCipher } from '../../crypto/at-rest-cipher.js';
+import { hashPassword, verifyPassword } from '../../crypto/password-hash.js';
+import type { AuthSession } from '../../store/repositories/auth-session-repository.js';
+import type { Fortitoken } from '../../store/repositories/fortitoken-repository.js';
+import { isUserLocked, type User } from '../../store/repositories/user-repository.js';
+import type { AuthMethod, FrontEnd } from '../../store/schema.js';
+import type { Store } from '../../store/store.js';
+import { type GatewayPolicy, readGatewayPolicy } from '../gateway-settings.js';
+import type { Notifier } from '../notifier.js';
+import type { ProvisionerConnection } from '../provisioner-link.js';
+import { pushLogin } from './push-login.js';
+import { checkTokenCode, type PendingResync } from './token-code.js';
+
+/** Where a login comes from, for the auth log and the push shown on the phone. */
+export interface LoginContext {
+  readonly frontEnd: FrontEnd;
+  /** The address of the person logging in (not of the application asking). */
+  readonly sourceIp?: string;
+  /** What they log in to, e.g. `OpenVPN` or a web application's name. */
+  readonly application?: string;
+}
+
+export type ChallengeMethod = 'otp' | 'push';
+
+/** What a front end tells the person. Every refusal is alike from outside; the log says why. */
+export type AuthOutcome =
+  | { readonly result: 'accept'; readonly username: string }
+  | { readonly result: 'reject'; readonly message: string }
+  | {
+      readonly result: 'challenge';
+      /** Works once, until `expiresAt`: the next step names it. */
+      readonly sessionId: string;
+      readonly methods: readonly ChallengeMethod[];
+      readonly message: string;
+      readonly expiresAt: number;
+      /** With number matching: the number to pick on the phone. */
+      readonly number?: number;
+    };
+
+export const AUTH_MESSAGES = {
+  rejected: 'Authentication failed.',
+  token: 'Enter token code or no code to send a notification to your mobile token',
+  tokenOnly: 'Enter token code',
+  email: 'Enter the code sent to your e-mail address',
+  sms: 'Enter the code sent to your phone by SMS',
+  resync: 'Clock drift detected. Please input the next code and continue',
+  wait: (seconds: number) => `Please wait ${seconds} seconds to login again`,
+  number: (number: number) => `; on your phone, pick ${number}`,
+} as const;
+
+export interface AuthEngineDependencies {
+  readonly store: Store;
+  readonly cipher: AtRestCipher;
+  readonly log: Logger;
+  readonly notifier: Notifier;
+  readonly connection: ProvisionerConnection;
+  readonly clock?: () => number;
+  /** Monotonic milliseconds, for latencies in the auth log. */
+  readonly monotonic?: () => number;
+  /** This node's serial, written with each auth log line. */
+  readonly node?: string;
+  /** How long a challenge waits for its answer (default 120 s). */
+  readonly sessionSeconds?: number;
+}
+
+/** One decision, before it is told: what happened, and why for the log. */
+type Decision =
+  | { readonly result: 'accept'; readonly reason: string }
+  | {
+      readonly result: 'reject';
+      readonly reason: string;
+      /** A wrong guess (counts towards the lockout), not a refusal of a right answer. */
+      readonly failure?: boolean;
+      readonly message?: string;
+    }
+  | {
+      readonly result: 'challenge';
+      readonly reason: string;
+      readonly session: AuthSession;
+      readonly sessionId: string;
+      readonly methods: readonly ChallengeMethod[];
+      readonly message: string;
+    };
+
+interface Attempt {
+  readonly username: string;
+  readonly method: string;
+  readonly context: LoginContext;
+  readonly started: number;
+  readonly user?: User;
+  readonly policy?: GatewayPolicy;
+}
+
+type SessionFields = Partial<
+  Pick<AuthSession, 'pushNumber' | 'codeEnc' | 'codeExpiresAt' | 'resyncStep' | 'resyncDrift'>
+>;
+
+const sessionHash = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
+const codeAad = (idHash: string) => `auth-session-code:${idHash}`;
+
+/**
+ * The gateway's auth engine (DESIGN section 6): every login, whatever the front end. The first
+ * factor is the local password; the second, per the user's `two-factor`, a FortiToken code or a
+ * push, or a code sent by e-mail or SMS. Between the two a session carries the login; it is
+ * consumed by a compare-and-set, so each works once, on any node.
+ */
+export function createAuthEngine(deps: AuthEngineDependencies) {
+  const { store, cipher, log, notifier, connection } = deps;
+  const clock = deps.clock ?? Date.now;
+  const monotonic = deps.monotonic ?? (() => performance.now());
+  const sessionMs = (deps.sessionSeconds ?? 120) * 1000;
+  // Unknown users still cost one scrypt, so timing does not tell which names exist.
+  let decoyHash: Promise<string> | undefined;
+
+  /** Logs the decision, counts a failure, clears the count on success; returns what to tell. */
+  const conclude = async (attempt: Attempt, decision: Decision): Promise<AuthOutcome> => {
+    const now = clock();
+    const { user, policy } = attempt;
+    let reason = decision.reason;
+    if (decision.result === 'reject' && decision.failure === true && user && policy) {
+      const counted = await store.users.recordFailure(user.name, policy.lockout, now);
+      if (counted?.locked === true) reason += ',locked-out';
+    }
+    if (decision.result === 'accept' && user !== undefined && user.failCount > 0) {
+      await store.users.unlock(user.name, now);
+    }
+    const entry = {
+      at: now,
+      username: attempt.username,
+      sourceIp: attempt.context.sourceIp ?? null,
+      frontEnd: attempt.context.frontEnd,
+      method: attempt.method,
+      result: decision.result,
+      reason,
+      latencyMs: Math.round(monotonic() - attempt.started),
+      node: deps.node ?? null,
+    };
+    await store.authLog.append(entry);
+    log.info(
+      {
+        user: entry.username,
+        source: entry.sourceIp,
+        front_end: entry.frontEnd,
+        method: entry.method,
+        result: entry.result,
+        reason: entry.reason,
+        latency_ms: entry.latencyMs,
+      },
+      'auth',
+    );
+    switch (decision.result) {
+      case 'accept':
+        return { result: 'accept', username: attempt.username };
+      case 'reject':
+        return { result: 'reject', message: decision.message ?? AUTH_MESSAGES.rejected };
+      default:
+        return {
+          result: 'challenge',
+          sessionId: decision.sessionId,
+          methods: decision.methods,
+          message: decision.message,
+          expiresAt: decision.session.expiresAt,
+          ...(decision.session.pushNumber === null ? {} : { number: decision.session.pushNumber }),
+        };
+    }
+  };
+
+  /** Opens a session for the second factor and stores it. */
+  const openSession = async (
+    user: User,
+    context: LoginContext,
+    fields: (idHash: string) => SessionFields = () => ({}),
+  ) => {
+    const sessionId = randomBytes(24).toString('base64url');
+    const idHash = sessionHash(sessionId);
+    const now = clock();
+    const session: AuthSession = {
+      idHash,
+      username: user.name,
+      method: user.twoFactor as AuthMethod,
+      frontEnd: context.frontEnd,
+      sourceIp: context.sourceIp ?? null,
+      application: context.application ?? null,
+      pushNumber: null,
+      codeEnc: null,
+      codeExpiresAt: null,
+      resyncStep: null,
+      resyncDrift: null,
+      ...fields(idHash),
+      createdAt: now,
+      expiresAt: now + sessionMs,
+      usedAt: null,
+    };
+    await store.authSessions.create(session);
+    return { sessionId, session };
+  };
+
+  /** The user's token, when it can take a login now, or the reason it cannot. */
+  const usableToken = async (
+    user: User,
+  ): Promise<{ token: Fortitoken; seed: Uint8Array } | { reason: string }> => {
+    const token =
+      user.tokenSerial === null ? undefined : await store.fortitokens.find(user.tokenSerial);
+    if (token === undefined) return { reason: 'no-token' };
+    if (token.status === 'lock') return { reason: 'token-locked' };
+    if (token.state !== 'provisioned' || token.seedEnc === null) {
+      return { reason: `token-${token.state}` };
+    }
+    return { token, seed: cipher.decrypt(token.seedEnc, `fortitoken-seed:${token.serial}`) };
+  };
+
+  /** The second step after a right password: a challenge, or a refusal (no way to finish). */
+  const challenge = async (
+    user: User,
+    context: LoginContext,
+    policy: GatewayPolicy,
+  ): Promise<Decision> => {
+    if (user.twoFactor === 'fortitoken') {
+      const usable = await usableToken(user);
+      if ('reason' in usable) return { result: 'reject', reason: usable.reason };
+      const number = policy.push.enabled && policy.push.numberMatching ? randomInt(10, 100) : null;
+      const { sessionId, session } = await openSession(user, context, () => ({
+        pushNumber: number,
+      }));
+      return {
+        result: 'challenge',
+        reason: 'second-factor',
+        session,
+        sessionId,
+        methods: policy.push.enabled ? ['otp', 'push'] : ['otp'],
+        message: policy.push.enabled
+          ? AUTH_MESSAGES.token + (number === null ? '' : AUTH_MESSAGES.number(number))
+          : AUTH_MESSAGES.tokenOnly,
+      };
+    }
+    const channel = user.twoFactor === 'email' ? 'email' : 'sms';
+    const to = channel === 'email' ? user.email : user.smsPhone;
+    if (to === null) return { result: 'reject', reason: `no-${channel}-address` };
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const validSeconds =
+      channel === 'email' ? policy.emailCodeExpirySeconds : policy.smsCodeExpirySeconds;
+    const { sessionId, session } = await openSession(user, context, (idHash) => ({
+      codeEnc: cipher.encrypt(Buffer.from(code), codeAad(idHash)),
+      codeExpiresAt: clock() + validSeconds * 1000,
+    }));
+    try {
+      await notifier.loginCode(channel, to, { username: user.name, code, validSeconds });
+    } catch (error) {
+      log.error({ user: user.name, channel, err: error }, 'login code delivery failed');
+      return { result: 'reject', reason: 'delivery-failed' };
+    }
+    return {
+      result: 'challenge',
+      reason: 'second-factor',
+      session,
+      sessionId,
+      methods: ['otp'],
+      message: channel === 'email' ? AUTH_MESSAGES.email : AUTH_MESSAGES.sms,
+    };
+  };
+
+  /** Consumes a session and loads what the second step needs, or says why it cannot go on. */
+  const resume = async (
+    sessionId: string,
+    method: string,
+    context: Partial<LoginContext>,
+  ): Promise<
+    | { attempt: Attempt; refusal: Decision }
+    | {
+        attempt: Attempt;
+        refusal?: never;
+        session: AuthSession;
+        user: User;
+        policy: GatewayPolicy;
+      }
+  > => {
+    const started = monotonic();
+    const session = await store.authSessions.consume(sessionHash(sessionId), clock());
+    const attempt: Attempt = {
+      username: session?.username ?? '-',
+      method,
+      context: session === undefined ? { frontEnd: 'http', ...context } : sessionContext(session),
+      started,
+    };
+    if (session === undefined) {
+      return { attempt, refusal: { result: 'reject', reason: 'session-invalid' } };
+    }
+    const user = await store.users.find(session.username);
+    const policy = await readGatewayPolicy(store);
+    const known: Attempt = {
+      ...attempt,
+      method: method === 'otp' ? session.method : method,
+      ...(user === undefined ? {} : { user }),
+      policy,
+    };
+    if (user === undefined) {
+      return { attempt: known, refusal: { result: 'reject', reason: 'unknown-user' } };
+    }
+    const barred = userBarred(user, clock());
+    if (barred !== undefined) {
+      return { attempt: known, refusal: { result: 'reject', reason: barred } };
+    }
+    return { attempt: known, session, user, policy };
+  };
+
+  async function tokenCodeDecision(
+    user: User,
+    code: string,
+    context: LoginContext,
+    resync?: PendingResync,
+  ): Promise<Decision> {
+    const usable = await usableToken(user);
+    if ('reason' in usable) return { result: 'reject', reason: usable.reason };
+    const verdict = await checkTokenCode({
+      fortitokens: store.fortitokens,
+      token: usable.token,
+      seed: usable.seed,
+      code,
+      now: clock(),
+      ...(resync === undefined ? {} : { resync }),
+    });
+    switch (verdict.kind) {
+      case 'accept':
+        return { result: 'accept', reason: resync === undefined ? 'otp' : 'otp-resynced' };
+      case 'replay':
+        return {
+          result: 'reject',
+          reason: 'otp-replay',
+          message: AUTH_MESSAGES.wait(verdict.waitSeconds),
+        };
+      case 'mismatch':
+        return { result: 'reject', reason: verdict.reason, failure: true };
+      default: {
+        const { sessionId, session } = await openSession(user, context, () => ({
+          resyncStep: verdict.pending.step,
+          resyncDrift: verdict.pending.drift,
+        }));
+        return {
+          result: 'challenge',
+          reason: 'clock-drift',
+          session,
+          sessionId,
+          methods: ['otp'],
+          message: AUTH_MESSAGES.resync,
+        };
+      }
+    }
+  }
+
+  function sentCodeDecision(session: AuthSession, code: string, now: number): Decision {
+    if (session.codeEnc === null || (session.codeExpiresAt ?? 0) <= now) {
+      return { result: 'reject', reason: 'code-expired' };
+    }
+    const expected = Buffer.from(cipher.decrypt(session.codeEnc, codeAad(session.idHash)));
+    const given = Buffer.from(code);
+    const right = given.length === expected.length && timingSafeEqual(given, expected);
+    return right
+      ? { result: 'accept', reason: 'code' }
+      : { result: 'reject', reason: 'code-mismatch', failure: true };
+  }
+
+  return {
+    /**
+     * The first factor. With `code` (RADIUS append mode: password and code in one request) a
+     * FortiToken user is checked in one go; otherwise a user with a second factor gets a
+     * challenge.
+     */
+    async login(input: {
+      username: string;
+      password: string;
+      code?: string;
+      context: LoginContext;
+    }): Promise<AuthOutcome> {
+      const started = monotonic();
+      const user = await store.users.find(input.username);
+      const policy = await readGatewayPolicy(store);
+      const attempt: Attempt = {
+        username: input.username,
+        method: 'password',
+        context: input.context,
+        started,
+        ...(user === undefined ? {} : { user }),
+        policy,
+      };
+      if (user === undefined) {
+        decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
+        await verifyPassword(input.password, await decoyHash);
+        return conclude(attempt, { result: 'reject', reason: 'unknown-user' });
+      }
+      const passwordRight = await verifyPassword(input.password, user.passwordHash);
+      const barred = userBarred(user, clock());
+      if (barred !== undefined) return conclude(attempt, { result: 'reject', reason: barred });
+      if (!passwordRight) {
+        return conclude(attempt, { result: 'reject', reason: 'password-mismatch', failure: true });
+      }
+      if (user.twoFactor === 'disable') {
+        return conclude(attempt, { result: 'accept', reason: 'password' });
+      }
+      if (input.code !== undefined && user.twoFactor === 'fortitoken') {
+        return conclude(
+          { ...attempt, method: 'fortitoken' },
+          await tokenCodeDecision(user, input.code, input.context),
+        );
+      }
+      return conclude(attempt, await challenge(user, input.context, policy));
+    },
+
+    /** The second factor as a code: a FortiToken code, or the code sent by e-mail or SMS. */
+    async answerCode(
+      sessionId: string,
+      code: string,
+      context: Partial<LoginContext> = {},
+    ): Promise<AuthOutcome> {
+      const resumed = await resume(sessionId, 'otp', context);
+      if (resumed.refusal !== undefined) return conclude(resumed.attempt, resumed.refusal);
+      const { attempt, session, user } = resumed;
+      if (session.method !== 'fortitoken') {
+        return conclude(attempt, sentCodeDecision(session, code, clock()));
+      }
+      const pending =
+        session.resyncStep === null || session.resyncDrift === null
+          ? undefined
+          : { step: session.resyncStep, drift: session.resyncDrift };
+      return conclude(attempt, await tokenCodeDecision(user, code, attempt.context, pending));
+    },
+
+    /** The second factor as a push: asks the phone and waits for the answer. */
+    async answerPush(
+      sessionId: string,
+      options: { context?: Partial<LoginContext>; signal?: AbortSignal } = {},
+    ): Promise<AuthOutcome> {
+      const resumed = await resume(sessionId, 'push', options.context ?? {});
+      if (resumed.refusal !== undefined) return conclude(resumed.attempt, resumed.refusal);
+      const { attempt, session, user, policy } = resumed;
+      if (session.method !== 'fortitoken' || !policy.push.enabled) {
+        return conclude(attempt, { result: 'reject', reason: 'push-unavailable' });
+      }
+      const usable = await usableToken(user);
+      if ('reason' in usable) return conclude(attempt, { result: 'reject', reason: usable.reason });
+      try {
+        const pushed = await pushLogin({
+          connection,
+          token: usable.token,
+          seed: usable.seed,
+          sessionRef: session.idHash.slice(0, 32),
+          context: {
+            username: user.name,
+            sourceIp: session.sourceIp ?? '',
+            application: session.application ?? session.frontEnd,
+            realm: deps.node ?? 'tokenward',
+            at: clock(),
+          },
+          number: session.pushNumber,
+          timeoutSeconds: policy.push.timeoutSeconds,
+          clock,
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        });
+        const reason =
+          pushed.detail === undefined ? pushed.outcome : `${pushed.outcome}:${pushed.detail}`;
+        return conclude(
+          attempt,
+          pushed.outcome === 'push-approved'
+            ? { result: 'accept', reason }
+            : { result: 'reject', reason },
+        );
+      } catch (error) {
+        const reason =
+          (error as Error).name === 'AbortError'
+            ? 'push-aborted'
+            : `token-server-unreachable:${(error as { code?: string }).code ?? 'error'}`;
+        return conclude(attempt, { result: 'reject', reason });
+      }
+    },
+
+    /** Deletes sessions that ended more than a minute ago; returns how many. */
+    sweepSessions: () => store.authSessions.deleteEnded(clock() - 60_000),
+  };
+}
+
+function sessionContext(session: AuthSession): LoginContext {
+  return {
+    frontEnd: session.frontEnd,
+    ...(session.sourceIp === null ? {} : { sourceIp: session.sourceIp }),
+    ...(session.application === null ? {} : { application: session.application }),
+  };
+}
+
+/** Why a user may not log in at all right now, if so. */
+function userBarred(user: User, now: number): string | undefined {
+  if (user.status === 'disable') return 'user-disabled';
+  if (isUserLocked(user, now)) return 'user-locked';
+  return undefined;
+}
+
+export type AuthEngine = ReturnType<typeof createAuthEngine>;

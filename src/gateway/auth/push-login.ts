@@ -1,0 +1,127 @@
+import { verifyTotp } from '../../core/verify-totp.js';
+import { verifyPushReplyHmac } from '../../protocol/softtoken/push-proof.js';
+import type { Fortitoken } from '../../store/repositories/fortitoken-repository.js';
+import type { ProvisionerConnection } from '../provisioner-link.js';
+
+/** What the phone shows with a push: who wants in, from where, with what, when. */
+export interface PushContext {
+  readonly username: string;
+  readonly sourceIp: string;
+  readonly application: string;
+  readonly realm: string;
+  readonly at: number;
+}
+
+export type PushOutcome =
+  | 'push-approved'
+  | 'push-denied'
+  | 'push-timeout'
+  | 'push-rate-limited'
+  | 'push-refused'
+  | 'push-proof-invalid'
+  | 'push-aborted';
+
+/** PushStatus waits at most this long per request (the protocol's limit). */
+const STATUS_WAIT_SECONDS = 30;
+
+/**
+ * Asks the token's phone, through the provisioner's relay, to approve a login, and waits for
+ * the answer (DESIGN section 5). An approval counts only when it proves the seed: the HMAC over
+ * the push id and the current code, both checked here, so the relay is not trusted.
+ */
+export async function pushLogin(input: {
+  readonly connection: ProvisionerConnection;
+  readonly token: Fortitoken;
+  readonly seed: Uint8Array;
+  /** Not the session id itself (a bearer secret), but a name for it. */
+  readonly sessionRef: string;
+  readonly context: PushContext;
+  readonly number: number | null;
+  readonly timeoutSeconds: number;
+  readonly clock: () => number;
+  readonly signal?: AbortSignal;
+}): Promise<{ readonly outcome: PushOutcome; readonly detail?: string }> {
+  const { connection, token, context, clock, signal } = input;
+  const deadline = clock() + input.timeoutSeconds * 1000;
+  const sent = await connection.exchange((link) =>
+    link.send('Push', {
+      token: token.serial,
+      session_id: input.sessionRef,
+      context: {
+        username: context.username,
+        user_ip: context.sourceIp,
+        user_agent: context.application,
+        realm: context.realm,
+        timestamp: Math.floor(context.at / 1000),
+        log_message: `${context.application} login as ${context.username}`,
+      },
+      ...(input.number === null ? {} : { number: input.number }),
+      ttl: input.timeoutSeconds,
+    }),
+  );
+  if (sent.d.result !== 2) {
+    const code = sent.d.error?.code ?? 'unknown';
+    return {
+      outcome: code === 'TW_PUSH_RATE_LIMITED' ? 'push-rate-limited' : 'push-refused',
+      detail: code,
+    };
+  }
+  const pushId = String(sent.d.push_id);
+  for (;;) {
+    const remaining = Math.ceil((deadline - clock()) / 1000);
+    if (signal?.aborted) return { outcome: 'push-aborted' };
+    if (remaining <= 0) return { outcome: 'push-timeout' };
+    const polled = await connection.exchange((link) =>
+      link.send(
+        'PushStatus',
+        { push_ids: [pushId], wait: Math.min(remaining, STATUS_WAIT_SECONDS) },
+        signal,
+      ),
+    );
+    const [status] = (polled.d.pushes ?? []) as {
+      status: string | null;
+      token_code?: string | null;
+      hmac?: string | null;
+    }[];
+    if (polled.d.result !== 2 || status === undefined) {
+      return { outcome: 'push-refused', detail: polled.d.error?.code ?? 'no status' };
+    }
+    switch (status.status) {
+      case 'pending':
+        continue;
+      case 'denied':
+        return { outcome: 'push-denied' };
+      case 'approved':
+        return {
+          outcome: approvalProven(input, pushId, status, clock())
+            ? 'push-approved'
+            : 'push-proof-invalid',
+        };
+      default:
+        return { outcome: 'push-timeout' };
+    }
+  }
+}
+
+function approvalProven(
+  input: { readonly token: Fortitoken; readonly seed: Uint8Array },
+  pushId: string,
+  answer: { token_code?: string | null; hmac?: string | null },
+  now: number,
+): boolean {
+  const { token, seed } = input;
+  if (typeof answer.hmac !== 'string' || typeof answer.token_code !== 'string') return false;
+  if (!verifyPushReplyHmac(seed, pushId, 'approve', answer.hmac)) return false;
+  // The code shows the phone holds the seed now; it is not claimed as a login step, since the
+  // HMAC already binds this approval to this one push.
+  return verifyTotp({
+    seed,
+    code: answer.token_code,
+    now,
+    algorithm: token.algorithm,
+    digits: token.digits,
+    period: token.period,
+    window: 1,
+    drift: token.drift,
+  }).ok;
+}

@@ -1,0 +1,39 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { AuthLogTable, AuthResult, Database } from '../schema.js';
+import { sortableId } from '../sortable-id.js';
+
+export type AuthLogEntry = Selectable<AuthLogTable>;
+
+export interface AuthLogQuery {
+  readonly username?: string;
+  readonly result?: AuthResult;
+  readonly since?: number;
+  readonly limit?: number;
+}
+
+/** The auth log: every login decision with its reason (never a password or a code). */
+export function createAuthLogRepository(db: Kysely<Database>) {
+  return {
+    async append(entry: Omit<AuthLogEntry, 'id'>): Promise<void> {
+      await db
+        .insertInto('authLog')
+        .values({ id: sortableId(entry.at), ...entry })
+        .execute();
+    },
+
+    /** Newest first. */
+    list(query: AuthLogQuery = {}): Promise<AuthLogEntry[]> {
+      let select = db.selectFrom('authLog').selectAll();
+      if (query.username !== undefined) select = select.where('username', '=', query.username);
+      if (query.result !== undefined) select = select.where('result', '=', query.result);
+      if (query.since !== undefined) select = select.where('at', '>=', query.since);
+      return select
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(query.limit ?? 100)
+        .execute();
+    },
+  };
+}
+
+export type AuthLogRepository = ReturnType<typeof createAuthLogRepository>;
