@@ -20,10 +20,12 @@ import { createTestDatabase, type TestDatabase } from './databases.js';
 export interface TestClock {
   readonly now: number;
   advance(ms: number): void;
+  /** Back to the starting point (or to real time). */
+  reset(): void;
 }
 
 /** Fixed at the start (the default), or running with real time for tests of real clients. */
-function testClock(realTime: boolean): TestClock {
+export function testClock(realTime: boolean): TestClock {
   const start = Date.now();
   let offset = 0;
   return {
@@ -32,6 +34,9 @@ function testClock(realTime: boolean): TestClock {
     },
     advance(ms) {
       offset += ms;
+    },
+    reset() {
+      offset = 0;
     },
   };
 }

@@ -1,0 +1,121 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
+import { createAuthEngine } from '../../src/gateway/auth/auth-engine.js';
+import { createGateway } from '../../src/gateway/gateway.js';
+import { createNotifier } from '../../src/gateway/notifier.js';
+import { createLogger } from '../../src/log/create-logger.js';
+import { createMobileToken } from '../../src/mobile/mobile-token.js';
+import type { DatabaseEngine } from '../../src/store/database.js';
+import { createStore } from '../../src/store/store.js';
+import { createTestDatabase } from './databases.js';
+import { startProvisionerHarness, testClock } from './provisioner-harness.js';
+import { startSmsWebhook } from './sms-webhook.js';
+import { startSmtpSink } from './smtp-sink.js';
+
+export const GATEWAY_SERIAL = 'FGT60F0000000001';
+
+/**
+ * A gateway node with its auth engine, enrolled at a real provisioner over HTTP, with a real SMTP
+ * server and SMS webhook, and phones that are real mobile tokens. The gateway's clock runs with
+ * real time but tests may move it (time is a parameter, never faked globally).
+ */
+export async function startGatewayHarness(engine: DatabaseEngine) {
+  const provisioner = await startProvisionerHarness(engine, undefined, { realTime: true });
+  const smtp = await startSmtpSink();
+  const sms = await startSmsWebhook();
+  const database = await createTestDatabase(engine);
+  const store = await createStore(database.url);
+  const root = await mkdtemp(join(tmpdir(), 'tokenward-auth-'));
+  const clock = testClock(true);
+  const cipher = createAtRestCipher(Buffer.alloc(32, 9));
+  const log = createLogger({ level: 'silent' });
+  const notifier = createNotifier({
+    smtp: { host: '127.0.0.1', port: smtp.port, tls: 'none', from: 'gateway@vpn.example.com' },
+    smsWebhook: sms.url,
+  });
+  const gateway = createGateway({ store, cipher, log, notifier, clock: () => clock.now });
+  const auth = createAuthEngine({
+    store,
+    cipher,
+    log,
+    notifier,
+    connection: gateway.connection,
+    clock: () => clock.now,
+    node: GATEWAY_SERIAL,
+  });
+  const added = await provisioner.provisioner.admin.addGateway(
+    { serial: GATEWAY_SERIAL },
+    provisioner.clock.now,
+  );
+  await gateway.enroll({
+    provisionerUrl: provisioner.url,
+    serial: added.serial,
+    secret: added.secret,
+  });
+  await gateway.importLicence('0000-0000-0000-0000-0000');
+  const pack = await provisioner.provisioner.admin.createLicence(
+    { tokens: 8 },
+    provisioner.clock.now,
+  );
+  await gateway.importLicence(pack.code);
+
+  return {
+    provisioner,
+    smtp,
+    sms,
+    store,
+    cipher,
+    gateway,
+    auth,
+    clock,
+    databaseUrl: database.url,
+
+    /**
+     * A user with a FortiToken activated on their own phone (a real mobile token whose clock
+     * the test may move), the activation having gone out by e-mail.
+     */
+    async tokenUser(name: string) {
+      const password = `pw-${name}`;
+      const before = smtp.received.length;
+      const added = await gateway.addUser({
+        name,
+        password,
+        email: `${name}@example.com`,
+        token: 'auto',
+      });
+      const mail = smtp.received[before];
+      const code = /^ {4}([A-Z2-7]{16})$/m.exec(mail?.text ?? '')?.[1] ?? '';
+      const phoneClock = testClock(true);
+      const phone = createMobileToken({
+        dir: join(root, name),
+        version: '1.0.0',
+        clock: () => phoneClock.now,
+      });
+      await phone.activate({ code, server: provisioner.url });
+      await gateway.poll();
+      const serial = added.token ?? '';
+      return {
+        name,
+        password,
+        serial,
+        phone,
+        phoneClock,
+        code: async () => (await phone.code(serial)).code,
+      };
+    },
+
+    async close() {
+      await store.close();
+      await database.drop();
+      await smtp.close();
+      await sms.close();
+      await provisioner.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export type GatewayHarness = Awaited<ReturnType<typeof startGatewayHarness>>;
+export type TokenUser = Awaited<ReturnType<GatewayHarness['tokenUser']>>;
