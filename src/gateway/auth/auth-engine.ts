@@ -124,7 +124,11 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
       const counted = await store.users.recordFailure(user.name, policy.lockout, now);
       if (counted?.locked === true) reason += ',locked-out';
     }
-    if (decision.result === 'accept' && user !== undefined && user.failCount > 0) {
+    if (
+      decision.result === 'accept' &&
+      user !== undefined &&
+      (user.failCount > 0 || user.lockedAt !== null)
+    ) {
       await store.users.unlock(user.name, now);
     }
     const entry = {
