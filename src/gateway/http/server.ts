@@ -14,6 +14,8 @@ export function buildGatewayServer(options: { store: Store; log: Logger; auth?: 
     loggerInstance: options.log,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    // Refuse what the schemas do not allow instead of quietly dropping or converting it.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
   // Closing answers waiting pushes at once instead of holding the shutdown for their timeout.
   const closing = new AbortController();
