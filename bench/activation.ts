@@ -3,7 +3,7 @@ import { seal } from '../src/crypto/seal.js';
 import { generateSealingKeyPair } from '../src/crypto/x25519.js';
 import { DEFAULT_PROVISIONER_CONFIG } from '../src/provisioner/config.js';
 import { startProvisionerHarness } from '../test/helpers/provisioner-harness.js';
-import { formatRate, opsPerSecond } from './measure.js';
+import { formatRate, opsPerSecond, report } from './measure.js';
 
 const ACTIVATIONS = 400;
 
@@ -44,8 +44,11 @@ export async function benchActivation(): Promise<void> {
       if (answer?.d.result !== 2) throw new Error(JSON.stringify(answer?.d.error));
     }
     const activations = codes.length / ((performance.now() - started) / 1000);
-    console.log(
-      `activation: MobileProvision ${formatRate(activations)} | baseline raw X25519 seal ${formatRate(sealing)} | ratio ${(activations / sealing).toFixed(3)}`,
+    report(
+      'activation: MobileProvision',
+      formatRate(activations),
+      `raw X25519 seal ${formatRate(sealing)}`,
+      activations / sealing,
     );
   } finally {
     await h.close();

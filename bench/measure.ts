@@ -35,5 +35,7 @@ export function formatRate(value: number): string {
 
 /** One line per benchmark: its figure beside the baseline measured in the same run, and the ratio. */
 export function report(name: string, figure: string, baseline: string, ratio: number): void {
-  console.log(`${name}: ${figure} | baseline ${baseline} | ratio ${ratio.toFixed(2)}`);
+  // Two significant digits for small ratios (0.0086), two decimals otherwise (0.62).
+  const shown = ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2);
+  console.log(`${name}: ${figure} | baseline ${baseline} | ratio ${shown}`);
 }

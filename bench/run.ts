@@ -3,6 +3,7 @@
  * a baseline measured in the same run; docs/PERFORMANCE.md records the latest figures.
  */
 import { benchActivation } from './activation.js';
+import { benchAuth } from './auth.js';
 import { benchOtp } from './otp.js';
 import { benchPoll } from './poll.js';
 
@@ -10,6 +11,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   otp: benchOtp,
   poll: benchPoll,
   activation: benchActivation,
+  auth: benchAuth,
 };
 
 const wanted = process.argv.slice(2);

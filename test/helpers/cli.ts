@@ -16,11 +16,15 @@ export async function runCli(
 
 const BIN = new URL('../../src/cli/bin.ts', import.meta.url).pathname;
 
-/** Starts the CLI as a child process (for long-running commands such as `serve`). */
-export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+/** Starts the CLI as a child process (long-running commands such as `serve`, or interactive ones). */
+export function spawnCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  stdin: 'ignore' | 'pipe' = 'ignore',
+): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   });
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { AtRestCipher } from '../../crypto/at-rest-cipher.js';
@@ -12,6 +12,7 @@ import { type GatewayPolicy, readGatewayPolicy } from '../gateway-settings.js';
 import type { Notifier } from '../notifier.js';
 import type { ProvisionerConnection } from '../provisioner-link.js';
 import { pushLogin } from './push-login.js';
+import { newSessionId, sessionHash } from './session-id.js';
 import { checkTokenCode, type PendingResync } from './token-code.js';
 
 /** Where a login comes from, for the auth log and the push shown on the phone. */
@@ -98,7 +99,6 @@ type SessionFields = Partial<
   Pick<AuthSession, 'pushNumber' | 'codeEnc' | 'codeExpiresAt' | 'resyncStep' | 'resyncDrift'>
 >;
 
-const sessionHash = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex');
 const codeAad = (idHash: string) => `auth-session-code:${idHash}`;
 
 /**
@@ -178,7 +178,7 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     context: LoginContext,
     fields: (idHash: string) => SessionFields = () => ({}),
   ) => {
-    const sessionId = randomBytes(24).toString('base64url');
+    const sessionId = newSessionId();
     const idHash = sessionHash(sessionId);
     const now = clock();
     const session: AuthSession = {
