@@ -63,6 +63,7 @@ export async function benchAuth(): Promise<void> {
           frontEnd: 'radius',
           sourceIp: '192.0.2.1',
           application: null,
+          client: null,
           pushNumber: null,
           codeEnc: null,
           codeExpiresAt: null,

@@ -217,6 +217,7 @@ export interface AuthSessionsTable {
   frontEnd: FrontEnd;
   sourceIp: string | null;
   application: string | null;
+  client: string | null;
   /** The number the user picks on the phone (number matching), when on. */
   pushNumber: number | null;
   /** The e-mail or SMS code, encrypted at rest, and when it stops working. */
@@ -239,6 +240,8 @@ export interface AuthLogTable {
   username: string;
   sourceIp: string | null;
   frontEnd: FrontEnd;
+  /** The RADIUS client the request came through. */
+  client: string | null;
   /** `password`, `fortitoken`, `push`, `email` or `sms`. */
   method: string;
   result: AuthResult;

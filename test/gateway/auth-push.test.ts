@@ -55,7 +55,11 @@ for (const { engine, skip } of engines) {
         ['alice', '198.51.100.23', 'Intranet'],
       );
       await alice.phone.answerPush(push.pushId, 'approve');
-      assert.deepEqual(await waiting, { result: 'accept', username: 'alice' });
+      assert.deepEqual(await waiting, {
+        result: 'accept',
+        username: 'alice',
+        reason: 'push-approved',
+      });
       assert.equal(await lastReason(), 'push-approved');
     });
 

@@ -22,12 +22,14 @@ export interface LoginContext {
   readonly sourceIp?: string;
   /** What they log in to, e.g. `OpenVPN` or a web application's name. */
   readonly application?: string;
+  /** The RADIUS client (NAS) the request came through. */
+  readonly client?: string;
 }
 
 export type ChallengeMethod = 'otp' | 'push';
 
 /** What a front end tells the person. Every refusal is alike from outside; the log says why. */
-export type AuthOutcome =
+export type AuthOutcome = (
   | { readonly result: 'accept'; readonly username: string }
   | { readonly result: 'reject'; readonly message: string }
   | {
@@ -39,7 +41,11 @@ export type AuthOutcome =
       readonly expiresAt: number;
       /** With number matching: the number to pick on the phone. */
       readonly number?: number;
-    };
+    }
+) & {
+  /** Why, for the front end's own log line; never shown to the person logging in. */
+  readonly reason: string;
+};
 
 export const AUTH_MESSAGES = {
   rejected: 'Authentication failed.',
@@ -136,6 +142,7 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
       username: attempt.username,
       sourceIp: attempt.context.sourceIp ?? null,
       frontEnd: attempt.context.frontEnd,
+      client: attempt.context.client ?? null,
       method: attempt.method,
       result: decision.result,
       reason,
@@ -157,12 +164,13 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     );
     switch (decision.result) {
       case 'accept':
-        return { result: 'accept', username: attempt.username };
+        return { result: 'accept', username: attempt.username, reason };
       case 'reject':
-        return { result: 'reject', message: decision.message ?? AUTH_MESSAGES.rejected };
+        return { result: 'reject', message: decision.message ?? AUTH_MESSAGES.rejected, reason };
       default:
         return {
           result: 'challenge',
+          reason,
           sessionId: decision.sessionId,
           methods: decision.methods,
           message: decision.message,
@@ -188,6 +196,7 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
       frontEnd: context.frontEnd,
       sourceIp: context.sourceIp ?? null,
       application: context.application ?? null,
+      client: context.client ?? null,
       pushNumber: null,
       codeEnc: null,
       codeExpiresAt: null,
@@ -310,6 +319,18 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     return { attempt: known, session, user, policy };
   };
 
+  /** A FortiToken user's password with the token's digits appended, taken apart. */
+  async function splitAppended(
+    user: User,
+    given: string,
+  ): Promise<{ password: string; code: string } | undefined> {
+    if (user.twoFactor !== 'fortitoken' || user.tokenSerial === null) return undefined;
+    const digits = (await store.fortitokens.find(user.tokenSerial))?.digits ?? 6;
+    const code = given.slice(-digits);
+    if (given.length <= digits || !/^\d+$/.test(code)) return undefined;
+    return { password: given.slice(0, -digits), code };
+  }
+
   async function tokenCodeDecision(
     user: User,
     code: string,
@@ -375,7 +396,13 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     async login(input: {
       username: string;
       password: string;
+      /** The second factor given with the first (append mode). */
       code?: string;
+      /**
+       * RADIUS append mode: the code may trail the password (`optional`: or the password may
+       * be all there is, and a challenge follows; `required`: it must).
+       */
+      codeAppended?: 'required' | 'optional';
       context: LoginContext;
     }): Promise<AuthOutcome> {
       const started = monotonic();
@@ -394,7 +421,18 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
         await verifyPassword(input.password, await decoyHash);
         return conclude(attempt, { result: 'reject', reason: 'unknown-user' });
       }
-      const passwordRight = await verifyPassword(input.password, user.passwordHash);
+      let code = input.code;
+      let passwordRight: boolean;
+      const split =
+        input.codeAppended === undefined ? undefined : await splitAppended(user, input.password);
+      if (split !== undefined && (await verifyPassword(split.password, user.passwordHash))) {
+        passwordRight = true;
+        code = split.code;
+      } else if (split === undefined || input.codeAppended === 'optional') {
+        passwordRight = await verifyPassword(input.password, user.passwordHash);
+      } else {
+        passwordRight = false;
+      }
       const barred = userBarred(user, clock());
       if (barred !== undefined) return conclude(attempt, { result: 'reject', reason: barred });
       if (!passwordRight) {
@@ -403,11 +441,14 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
       if (user.twoFactor === 'disable') {
         return conclude(attempt, { result: 'accept', reason: 'password' });
       }
-      if (input.code !== undefined && user.twoFactor === 'fortitoken') {
+      if (code !== undefined && user.twoFactor === 'fortitoken') {
         return conclude(
           { ...attempt, method: 'fortitoken' },
-          await tokenCodeDecision(user, input.code, input.context),
+          await tokenCodeDecision(user, code, input.context),
         );
+      }
+      if (input.codeAppended === 'required') {
+        return conclude(attempt, { result: 'reject', reason: 'code-missing' });
       }
       return conclude(attempt, await challenge(user, input.context, policy));
     },
@@ -489,6 +530,7 @@ function sessionContext(session: AuthSession): LoginContext {
     frontEnd: session.frontEnd,
     ...(session.sourceIp === null ? {} : { sourceIp: session.sourceIp }),
     ...(session.application === null ? {} : { application: session.application }),
+    ...(session.client === null ? {} : { client: session.client }),
   };
 }
 
