@@ -28,13 +28,17 @@ export function databaseUrl(options: DataOptions): string {
 }
 
 /** Parses `HOST:PORT` (IPv6 as `[::1]:8440`). */
-export function parseListen(value: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value.trim());
-  const port = Number(match?.[3]);
+export function parseListen(
+  value: string,
+  option = '--listen',
+  defaultPort?: number,
+): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d{1,5}))?$/.exec(value.trim());
+  const port = match?.[3] === undefined ? defaultPort : Number(match[3]);
   const host = match?.[1] ?? match?.[2];
-  if (host === undefined || !(port >= 0 && port <= 65535)) {
+  if (host === undefined || port === undefined || !(port >= 0 && port <= 65535)) {
     throw new TokenwardError('TW_INPUT_INVALID', {
-      message: `--listen takes HOST:PORT, e.g. 127.0.0.1:8440 (got "${value}").`,
+      message: `${option} takes HOST:PORT${defaultPort === undefined ? '' : ` (port ${defaultPort} if left out)`}, e.g. 127.0.0.1:${defaultPort ?? 8440} (got "${value}").`,
     });
   }
   return { host, port };

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { TokenwardError } from '../core/errors.js';
 import { TOKEN_STATES, type TokenState } from '../core/token-state.js';
+import { warningCatalog } from '../core/warnings.js';
 import { type AtRestCipher, createAtRestCipher } from '../crypto/at-rest-cipher.js';
 import { loadMasterKey } from '../crypto/master-key.js';
 import { type AuthEngine, createAuthEngine } from '../gateway/auth/auth-engine.js';
@@ -12,6 +13,8 @@ import { configSections } from '../gateway/config-show.js';
 import { createGateway, type Gateway } from '../gateway/gateway.js';
 import { buildGatewayServer } from '../gateway/http/server.js';
 import { createNotifier, type SmtpSettings } from '../gateway/notifier.js';
+import { newRadiusClient } from '../gateway/radius/new-radius-client.js';
+import { createRadiusServer, DEFAULT_RADIUS_PORT } from '../gateway/radius/radius-server.js';
 import { createLogger } from '../log/create-logger.js';
 import { formatConfig } from '../protocol/fortios/config-document.js';
 import type { AuthResult, TwoFactor } from '../store/schema.js';
@@ -493,10 +496,29 @@ export function gatewayCommand(output: Output) {
     action(
       'serve',
       'run the gateway: poll the token server (every 10 s while a token waits, else 60 s)',
-      async (gateway, _args, options, { store, auth, log }) => {
+      async (gateway, _args, options, { store, cipher, auth, log }) => {
+        let radius: ReturnType<typeof createRadiusServer> | undefined;
+        if (options.radius !== undefined) {
+          const { host, port } = parseListen(
+            String(options.radius),
+            '--radius',
+            DEFAULT_RADIUS_PORT,
+          );
+          radius = createRadiusServer({ store, cipher, auth, log });
+          const bound = await radius.listen(host, port);
+          output.out(`RADIUS: ${bound.host}:${bound.port}/udp (authentication)`);
+          for (const client of await store.radiusClients.list()) {
+            if (client.messageAuthenticator === 'optional') {
+              log.warn(
+                { code: 'TW_WARN_RADIUS_MESSAGE_AUTHENTICATOR_OPTIONAL', client: client.name },
+                warningCatalog.TW_WARN_RADIUS_MESSAGE_AUTHENTICATOR_OPTIONAL,
+              );
+            }
+          }
+        }
         let http: ReturnType<typeof buildGatewayServer> | undefined;
         if (options.http !== undefined) {
-          const { host, port } = parseListen(String(options.http));
+          const { host, port } = parseListen(String(options.http), '--http');
           http = buildGatewayServer({ store, log, auth });
           await http.listen({ host, port });
           const address = http.server.address();
@@ -529,12 +551,16 @@ export function gatewayCommand(output: Output) {
           });
         }
         await stopped;
-        await http?.close();
+        await Promise.all([http?.close(), radius?.close()]);
         output.out('Stopped.');
       },
     )
       .option('--provisioner <url>', 'the provisioning service, if it moved since enrolment')
       .option('--http <host:port>', 'serve HTTP: the login API and /healthz')
+      .option(
+        '--radius <host[:port]>',
+        `answer RADIUS on UDP (port ${DEFAULT_RADIUS_PORT} if left out)`,
+      )
       .option('--log-level <level>', 'fatal, error, warn, info or debug', 'info'),
   );
 

@@ -23,6 +23,8 @@ import {
 } from './gateway-settings.js';
 import { newFortitoken } from './new-fortitoken.js';
 import { newUser } from './new-user.js';
+import { parseClientAddress } from './radius/client-address.js';
+import { radiusSecretAad } from './radius/client-registry.js';
 
 type Change = (tx: Repositories) => Promise<void>;
 
@@ -213,10 +215,20 @@ async function radiusClient(
   for (const setting of entry.settings) {
     switch (setting.key) {
       case 'address':
-        next.address = single(setting);
+        try {
+          next.address = parseClientAddress(single(setting));
+        } catch {
+          invalid(setting.line, `"${single(setting)}" is not an IP address or CIDR block`);
+        }
         break;
       case 'secret':
-        next.secretEnc = secret(setting, cipher, `radius-secret:${entry.name}`, /^.{1,128}$/);
+        next.secretEnc = secret(setting, cipher, radiusSecretAad(entry.name), /^.{1,128}$/);
+        break;
+      case 'message-authenticator':
+        next.messageAuthenticator = choice(setting, ['require', 'optional'] as const);
+        break;
+      case 'otp-mode':
+        next.otpMode = choice(setting, ['challenge', 'append', 'both'] as const);
         break;
       default:
         invalid(setting.line, `unknown setting "${setting.key}" in "config user radius-client"`);
@@ -230,8 +242,8 @@ async function radiusClient(
     name: entry.name,
     address,
     secretEnc,
-    messageAuthenticator: existing?.messageAuthenticator ?? 'require',
-    otpMode: existing?.otpMode ?? 'both',
+    messageAuthenticator: next.messageAuthenticator ?? existing?.messageAuthenticator ?? 'require',
+    otpMode: next.otpMode ?? existing?.otpMode ?? 'both',
     createdAt: existing?.createdAt ?? now,
   };
   return async (tx) => {

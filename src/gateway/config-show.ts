@@ -97,6 +97,8 @@ export async function configSections(store: Store, gateway: Gateway): Promise<Co
         settings: [
           set('address', quoted(client.address)),
           set('secret', bare('ENC'), bare(client.secretEnc)),
+          set('message-authenticator', bare(client.messageAuthenticator)),
+          set('otp-mode', bare(client.otpMode)),
         ],
       })),
     },

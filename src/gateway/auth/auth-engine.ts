@@ -92,6 +92,14 @@ type Decision =
       readonly message: string;
     };
 
+/** How a second step names its first: the session, and optionally who it must belong to. */
+export interface ResumeOptions {
+  /** The user the front end was told about (RADIUS User-Name); another session's user is refused. */
+  readonly username?: string;
+  /** Where the request came from, for the log line when the session is unknown. */
+  readonly context?: LoginContext;
+}
+
 interface Attempt {
   readonly username: string;
   readonly method: string;
@@ -279,7 +287,7 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
   const resume = async (
     sessionId: string,
     method: string,
-    context: Partial<LoginContext>,
+    { context, username }: ResumeOptions,
   ): Promise<
     | { attempt: Attempt; refusal: Decision }
     | {
@@ -295,11 +303,14 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     const attempt: Attempt = {
       username: session?.username ?? '-',
       method,
-      context: session === undefined ? { frontEnd: 'http', ...context } : sessionContext(session),
+      context: session === undefined ? (context ?? { frontEnd: 'http' }) : sessionContext(session),
       started,
     };
     if (session === undefined) {
       return { attempt, refusal: { result: 'reject', reason: 'session-invalid' } };
+    }
+    if (username !== undefined && username !== session.username) {
+      return { attempt, refusal: { result: 'reject', reason: 'session-user-mismatch' } };
     }
     const user = await store.users.find(session.username);
     const policy = await readGatewayPolicy(store);
@@ -457,9 +468,9 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     async answerCode(
       sessionId: string,
       code: string,
-      context: Partial<LoginContext> = {},
+      options: ResumeOptions = {},
     ): Promise<AuthOutcome> {
-      const resumed = await resume(sessionId, 'otp', context);
+      const resumed = await resume(sessionId, 'otp', options);
       if (resumed.refusal !== undefined) return conclude(resumed.attempt, resumed.refusal);
       const { attempt, session, user } = resumed;
       if (session.method !== 'fortitoken') {
@@ -475,9 +486,9 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     /** The second factor as a push: asks the phone and waits for the answer. */
     async answerPush(
       sessionId: string,
-      options: { context?: Partial<LoginContext>; signal?: AbortSignal } = {},
+      options: ResumeOptions & { signal?: AbortSignal } = {},
     ): Promise<AuthOutcome> {
-      const resumed = await resume(sessionId, 'push', options.context ?? {});
+      const resumed = await resume(sessionId, 'push', options);
       if (resumed.refusal !== undefined) return conclude(resumed.attempt, resumed.refusal);
       const { attempt, session, user, policy } = resumed;
       if (session.method !== 'fortitoken' || !policy.push.enabled) {
