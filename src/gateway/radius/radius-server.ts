@@ -119,10 +119,18 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
   ): Promise<{ flow: Flow; username: string; outcome: AuthOutcome }> => {
     const username = attributeValue(request, Attribute.UserName)?.toString('utf8') ?? '';
     const hidden = attributeValue(request, Attribute.UserPassword);
-    let password: string;
+    const state = attributeValue(request, Attribute.State)?.toString('utf8');
+    let password = '';
     try {
-      if (username === '' || hidden === undefined) throw new Error('no User-Name or User-Password');
-      password = revealUserPassword(hidden, client.secret, request.authenticator).toString('utf8');
+      // An empty answer to a challenge may come without User-Password at all (radclient does).
+      if (username === '' || (hidden === undefined && state === undefined)) {
+        throw new Error('no User-Name or User-Password');
+      }
+      if (hidden !== undefined) {
+        password = revealUserPassword(hidden, client.secret, request.authenticator).toString(
+          'utf8',
+        );
+      }
     } catch {
       // CHAP and EAP are not offered: the code must reach the engine, so PAP only.
       return { flow: 'invalid', username, outcome: invalidRequest };
@@ -135,7 +143,6 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
         `RADIUS ${client.name}`,
       ...sourceOf(request),
     };
-    const state = attributeValue(request, Attribute.State)?.toString('utf8');
     if (state !== undefined) {
       const options = { username, context };
       if (password === '') {
