@@ -441,6 +441,91 @@ export function gatewayCommand(output: Output) {
   );
   gatewayCmd.addCommand(sms);
 
+  const radiusClient = command('radius-client', 'the NAS and VPN concentrators that send RADIUS');
+  radiusClient.addCommand(
+    action(
+      'add',
+      'add (or replace) a RADIUS client: a source address or CIDR block and its shared secret',
+      async (_gateway, args, options, { store, cipher }) => {
+        if (options.secretStdin !== true) {
+          throw new TokenwardError('TW_INPUT_INVALID', {
+            message: 'Give the shared secret on standard input with --secret-stdin.',
+          });
+        }
+        const name = args[0] ?? '';
+        const client = newRadiusClient(
+          {
+            name,
+            address: String(options.address),
+            secret: await readFirstLine(),
+            messageAuthenticator: parseChoice(
+              '--message-authenticator',
+              String(options.messageAuthenticator),
+              ['require', 'optional'] as const,
+            ),
+            otpMode: parseChoice('--otp-mode', String(options.otpMode), [
+              'challenge',
+              'append',
+              'both',
+            ] as const),
+          },
+          cipher,
+          Date.now(),
+        );
+        await store.transaction(async (tx) => {
+          await tx.radiusClients.remove(name);
+          await tx.radiusClients.add(client);
+        });
+        output.out(
+          `RADIUS client ${client.name}: ${client.address}, otp-mode ${client.otpMode}, Message-Authenticator ${client.messageAuthenticator}.`,
+        );
+        if (client.messageAuthenticator === 'optional') {
+          output.err(
+            `Warning TW_WARN_RADIUS_MESSAGE_AUTHENTICATOR_OPTIONAL: ${warningCatalog.TW_WARN_RADIUS_MESSAGE_AUTHENTICATOR_OPTIONAL}`,
+          );
+        }
+      },
+    )
+      .argument('<name>', 'a name for the client, e.g. vpn1')
+      .requiredOption(
+        '--address <ip-or-cidr>',
+        'where its requests come from, e.g. 10.0.0.1 or 10.0.0.0/24',
+      )
+      .option('--secret-stdin', 'read the shared secret from standard input')
+      .option('--message-authenticator <mode>', 'require (default) or optional', 'require')
+      .option('--otp-mode <mode>', 'challenge, append or both', 'both'),
+  );
+  radiusClient.addCommand(
+    action(
+      'list',
+      'list RADIUS clients (never their secrets)',
+      async (_gateway, _args, _options, { store }) => {
+        output.out(
+          table(
+            ['NAME', 'ADDRESS', 'OTP-MODE', 'MESSAGE-AUTHENTICATOR'],
+            (await store.radiusClients.list()).map((c) => [
+              c.name,
+              c.address,
+              c.otpMode,
+              c.messageAuthenticator,
+            ]),
+          ),
+        );
+      },
+    ),
+  );
+  radiusClient.addCommand(
+    action('remove', 'remove a RADIUS client', async (_gateway, args, _options, { store }) => {
+      if (!(await store.radiusClients.remove(args[0] ?? ''))) {
+        throw new TokenwardError('TW_STORE_NOT_FOUND', {
+          message: `RADIUS client "${args[0] ?? ''}" does not exist.`,
+        });
+      }
+      output.out(`RADIUS client ${args[0] ?? ''} removed.`);
+    }).argument('<name>', 'the client'),
+  );
+  gatewayCmd.addCommand(radiusClient);
+
   gatewayCmd.addCommand(
     action(
       'auth',

@@ -154,10 +154,59 @@ describe('tokenward gateway (CLI)', () => {
     assert.ok(!users.out.includes(' pw'), 'no password in clear');
   });
 
+  it('manages RADIUS clients; the secret is read from stdin and never shown', async () => {
+    const added = await runWithStdin(
+      [
+        'gateway',
+        'radius-client',
+        'add',
+        'vpn1',
+        '--address',
+        '10.0.0.0/24',
+        '--secret-stdin',
+        '--message-authenticator',
+        'optional',
+        ...data,
+      ],
+      'a-long-shared-secret\n',
+    );
+    assert.equal(added.code, 0, added.err);
+    assert.match(added.err, /^Warning TW_WARN_RADIUS_MESSAGE_AUTHENTICATOR_OPTIONAL: /);
+    const listed = await gateway('radius-client', 'list');
+    assert.match(listed.out, /^vpn1 +10\.0\.0\.0\/24 +both +optional$/m);
+    const shown = await gateway('config', 'show', 'user', 'radius-client');
+    assert.match(shown.out, /set secret ENC \S+/);
+    assert.ok(!`${listed.out}${shown.out}`.includes('a-long-shared-secret'));
+    const bad = await runWithStdin(
+      [
+        'gateway',
+        'radius-client',
+        'add',
+        'vpn2',
+        '--address',
+        '10.0.0.300',
+        '--secret-stdin',
+        ...data,
+      ],
+      'x\n',
+    );
+    assert.match(bad.err, /^Error TW_INPUT_INVALID: "10.0.0.300" is not an IP address/m);
+    assert.equal((await gateway('radius-client', 'remove', 'vpn1')).code, 0);
+  });
+
   it('serves: polls the token server, logging as FortiOS does, until SIGTERM', async () => {
-    const child = spawnCli(['gateway', 'serve', '--http', '127.0.0.1:0', ...data]);
+    const child = spawnCli([
+      'gateway',
+      'serve',
+      '--http',
+      '127.0.0.1:0',
+      '--radius',
+      '127.0.0.1:0',
+      ...data,
+    ]);
     try {
       const banner = await waitForOutput(child, /Tokenward gateway is running/);
+      assert.match(banner, /^RADIUS: 127\.0\.0\.1:\d+\/udp/m);
       const health = /health (http:\/\/127\.0\.0\.1:\d+\/healthz)/.exec(banner)?.[1] ?? '';
       const body = (await (await fetch(health)).json()) as { status: string; token_server: string };
       assert.equal(body.status, 'ok');
