@@ -6,12 +6,14 @@ import { benchActivation } from './activation.js';
 import { benchAuth } from './auth.js';
 import { benchOtp } from './otp.js';
 import { benchPoll } from './poll.js';
+import { benchRadius } from './radius.js';
 
 const benchmarks: Record<string, () => void | Promise<void>> = {
   otp: benchOtp,
   poll: benchPoll,
   activation: benchActivation,
   auth: benchAuth,
+  radius: benchRadius,
 };
 
 const wanted = process.argv.slice(2);
