@@ -368,7 +368,7 @@ export function gatewayCommand(output: Output) {
         );
         if (sections.length === 0)
           throw new TokenwardError('TW_INPUT_INVALID', {
-            message: `No section "${wanted}". Sections: system global, user setting, user fortitoken, user local, user radius-client.`,
+            message: `No section "${wanted}". Sections: system global, user setting, system ftm-push, user fortitoken, user local, user radius-client.`,
           });
         output.out(formatConfig(sections).trimEnd());
       },
