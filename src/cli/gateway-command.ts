@@ -10,9 +10,10 @@ import { loadMasterKey } from '../crypto/master-key.js';
 import { type AuthEngine, createAuthEngine } from '../gateway/auth/auth-engine.js';
 import { importConfig } from '../gateway/config-import.js';
 import { configSections } from '../gateway/config-show.js';
+import { createConfiguredNotifier, MAIL_KEY, SMS_KEY } from '../gateway/delivery-settings.js';
 import { createGateway, type Gateway } from '../gateway/gateway.js';
 import { buildGatewayServer } from '../gateway/http/server.js';
-import { createNotifier, type SmtpSettings } from '../gateway/notifier.js';
+import { startPollLoop } from '../gateway/poll-loop.js';
 import { newRadiusClient } from '../gateway/radius/new-radius-client.js';
 import { createRadiusServer, DEFAULT_RADIUS_PORT } from '../gateway/radius/radius-server.js';
 import { createLogger } from '../log/create-logger.js';
@@ -23,8 +24,6 @@ import { interactiveLogin } from './auth-command.js';
 import { command, isoTime, type Output, parseLogLevel, table } from './command.js';
 import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
 
-const MAIL_KEY = 'system.email-server';
-const SMS_KEY = 'system.sms-server';
 const TWO_FACTORS: readonly TwoFactor[] = ['disable', 'fortitoken', 'email', 'sms'];
 const AUTH_RESULTS: readonly AuthResult[] = ['accept', 'reject', 'challenge'];
 
@@ -67,7 +66,7 @@ export function gatewayCommand(output: Output) {
             level:
               options.logLevel === undefined ? 'warn' : parseLogLevel(String(options.logLevel)),
           });
-          const notifier = createNotifier(await deliverySettings(store, cipher));
+          const notifier = createConfiguredNotifier(store, cipher);
           const gateway = createGateway({
             store,
             cipher,
@@ -613,29 +612,13 @@ export function gatewayCommand(output: Output) {
           );
         }
         output.out('Tokenward gateway is running: polling the token server. Press Ctrl-C to stop.');
-        const stop = new AbortController();
-        const stopped = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]).then(() =>
-          stop.abort(),
-        );
-        while (!stop.signal.aborted) {
-          let pending = false;
-          try {
-            await auth.sweepSessions();
-            await gateway.poll({ all: true });
-            pending = (await gateway.listTokens('provisioning')).length > 0;
-          } catch (error) {
-            if (!(error instanceof TokenwardError)) throw error;
-            output.err(`Poll failed: ${error.message} (${error.code})`);
-          }
-          await new Promise((resolve) => {
-            const timer = setTimeout(resolve, pending ? 10_000 : 60_000);
-            stop.signal.addEventListener('abort', () => {
-              clearTimeout(timer);
-              resolve(undefined);
-            });
-          });
-        }
-        await stopped;
+        const poller = startPollLoop({
+          gateway,
+          auth,
+          onRoundFailed: (error) => output.err(`Poll failed: ${error.message} (${error.code})`),
+        });
+        await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM'), poller.done]);
+        await poller.stop();
         await Promise.all([http?.close(), radius?.close()]);
         output.out('Stopped.');
       },
@@ -660,33 +643,6 @@ function withNodeOption(name: string, cmd: Command): Command {
     'this gateway node, when several are enrolled in the database',
     process.env.TOKENWARD_GATEWAY_SERIAL,
   );
-}
-
-async function deliverySettings(
-  store: Store,
-  cipher: AtRestCipher,
-): Promise<{ smtp?: SmtpSettings; smsWebhook?: string }> {
-  const mail = (await store.settings.get(MAIL_KEY)) as
-    | (Omit<SmtpSettings, 'password'> & { passwordEnc?: string })
-    | undefined;
-  const sms = (await store.settings.get(SMS_KEY)) as { webhook: string } | undefined;
-  return {
-    ...(mail === undefined
-      ? {}
-      : {
-          smtp: {
-            ...mail,
-            ...(mail.passwordEnc === undefined
-              ? {}
-              : {
-                  password: Buffer.from(cipher.decrypt(mail.passwordEnc, MAIL_KEY)).toString(
-                    'utf8',
-                  ),
-                }),
-          },
-        }),
-    ...(sms === undefined ? {} : { smsWebhook: sms.webhook }),
-  };
 }
 
 function parseChoice<T extends string>(option: string, value: string, choices: readonly T[]): T {

@@ -4,10 +4,12 @@ import { command, type Output, processOutput, ReportedError } from './command.js
 import { gatewayCommand } from './gateway-command.js';
 import { mobileCommand } from './mobile-command.js';
 import { provisionerCommand } from './provisioner-command.js';
+import { upCommand } from './up-command.js';
 
 /** Builds the `tokenward` program; one command group per role. */
 export function buildProgram(output: Output = processOutput) {
   const program = command('tokenward', 'Tokenward: open soft-token multi-factor authentication')
+    .addCommand(upCommand(output))
     .addCommand(provisionerCommand(output))
     .addCommand(gatewayCommand(output))
     .addCommand(mobileCommand(output))

@@ -4,6 +4,7 @@ import { TokenwardError } from '../core/errors.js';
 import { warningCatalog } from '../core/warnings.js';
 import { createAtRestCipher } from '../crypto/at-rest-cipher.js';
 import { loadMasterKey } from '../crypto/master-key.js';
+import { bindOrExplain } from '../http/listen-error.js';
 import { createStore, type Store } from '../store/store.js';
 import { buildProvisionerServer } from './http/server.js';
 import { createProvisioner, type Provisioner } from './provisioner.js';
@@ -44,7 +45,11 @@ export async function startProvisionerService(
     if (tls === undefined && !isLoopback(options.host)) {
       log.warn({ code: 'TW_WARN_PLAINTEXT_LISTENER' }, warningCatalog.TW_WARN_PLAINTEXT_LISTENER);
     }
-    await listen(app, options.host, options.port);
+    await bindOrExplain(() => app.listen({ host: options.host, port: options.port }), {
+      host: options.host,
+      port: options.port,
+      flag: '--listen',
+    });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
@@ -71,25 +76,6 @@ async function loadTls(options: ProvisionerServiceOptions) {
     });
   }
   return { cert: await readFile(options.tlsCertFile), key: await readFile(options.tlsKeyFile) };
-}
-
-async function listen(
-  app: { listen(options: { host: string; port: number }): Promise<string> },
-  host: string,
-  port: number,
-) {
-  try {
-    await app.listen({ host, port });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      throw new TokenwardError('TW_INPUT_INVALID', {
-        message: `Cannot listen on ${host}:${port} (${code}). Choose another address with --listen HOST:PORT.`,
-        cause: error,
-      });
-    }
-    throw error;
-  }
 }
 
 export function isLoopback(host: string): boolean {

@@ -6,35 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../src/protocol/fortios/config-document.js';
-import { runCli, spawnCli, waitForOutput } from '../helpers/cli.js';
+import { runCli, runCliWithStdin, spawnCli, waitForOutput } from '../helpers/cli.js';
 import {
   type ProvisionerHarness,
   startProvisionerHarness,
 } from '../helpers/provisioner-harness.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
-
-const BIN = new URL('../../src/cli/bin.ts', import.meta.url).pathname;
-
-/** Runs the CLI as a child with `stdin` written to it (for --password-stdin). */
-async function runWithStdin(
-  args: string[],
-  stdin: string,
-): Promise<{ code: number; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  child.stdin.end(stdin);
-  const [code] = (await once(child, 'exit')) as [number];
-  return { code, out: out.trim(), err: err.trim() };
-}
 
 describe('tokenward gateway (CLI)', () => {
   let h: ProvisionerHarness;
@@ -99,7 +76,7 @@ describe('tokenward gateway (CLI)', () => {
       0,
     );
 
-    const user = await runWithStdin(
+    const user = await runCliWithStdin(
       [
         'gateway',
         'user',
@@ -155,7 +132,7 @@ describe('tokenward gateway (CLI)', () => {
   });
 
   it('manages RADIUS clients; the secret is read from stdin and never shown', async () => {
-    const added = await runWithStdin(
+    const added = await runCliWithStdin(
       [
         'gateway',
         'radius-client',
@@ -177,7 +154,7 @@ describe('tokenward gateway (CLI)', () => {
     const shown = await gateway('config', 'show', 'user', 'radius-client');
     assert.match(shown.out, /set secret ENC \S+/);
     assert.ok(!`${listed.out}${shown.out}`.includes('a-long-shared-secret'));
-    const bad = await runWithStdin(
+    const bad = await runCliWithStdin(
       [
         'gateway',
         'radius-client',

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { main } from '../../src/cli/main.js';
 
 /** Runs the CLI in-process, as a person would type `tokenward ...args`; returns what it printed. */
@@ -53,4 +54,23 @@ export function waitForOutput(
       reject(new Error(`exited with ${code} before ${pattern}; got: ${seen}`));
     });
   });
+}
+
+/** Runs the CLI as a child with `stdin` written to it (for --password-stdin and the like). */
+export async function runCliWithStdin(
+  args: readonly string[],
+  stdin: string,
+): Promise<{ code: number; out: string; err: string }> {
+  const child = spawnCli(args, {}, 'pipe');
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  child.stdin?.end(stdin);
+  const [code] = (await once(child, 'exit')) as [number];
+  return { code, out: out.trim(), err: err.trim() };
 }

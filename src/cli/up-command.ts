@@ -1,0 +1,78 @@
+import { once } from 'node:events';
+import { ALL_IN_ONE_GATEWAY, type AllInOne, startAllInOne } from '../all-in-one/all-in-one.js';
+import { DEFAULT_RADIUS_PORT } from '../gateway/radius/radius-server.js';
+import { createLogger } from '../log/create-logger.js';
+import { redactUrl } from '../store/database.js';
+import { command, type Output, parseLogLevel } from './command.js';
+import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
+import { DEFAULT_PROVISIONER_LISTEN } from './provisioner-command.js';
+
+export const DEFAULT_HTTP_LISTEN = '127.0.0.1:8441';
+export const DEFAULT_RADIUS_LISTEN = `127.0.0.1:${DEFAULT_RADIUS_PORT}`;
+
+/** `tokenward up`: everything in one process, what `npm start` runs. */
+export function upCommand(output: Output) {
+  return withDataOptions(
+    command(
+      'up',
+      'run everything in one process: provisioner, gateway with the trial tokens, RADIUS, login API, console',
+    )
+      .option(
+        '--listen <host:port>',
+        'the provisioner (SoftToken for phones)',
+        DEFAULT_PROVISIONER_LISTEN,
+      )
+      .option('--http <host:port>', 'the gateway: console, login API, /docs', DEFAULT_HTTP_LISTEN)
+      .option('--radius <host[:port]>', 'RADIUS authentication (UDP)', DEFAULT_RADIUS_LISTEN)
+      .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info'),
+  ).action(
+    async (
+      options: DataOptions & { listen: string; http: string; radius: string; logLevel: string },
+    ) => {
+      const url = databaseUrl(options);
+      const running = await startAllInOne({
+        dataDir: options.data,
+        databaseUrl: url,
+        masterKeyFromEnvironment: process.env.TOKENWARD_MASTER_KEY,
+        provisioner: parseListen(options.listen, '--listen'),
+        http: parseListen(options.http, '--http'),
+        radius: parseListen(options.radius, '--radius', DEFAULT_RADIUS_PORT),
+        log: createLogger({ level: parseLogLevel(options.logLevel) }),
+        onPollFailed: (error) => output.err(`Poll failed: ${error.message} (${error.code})`),
+      });
+      output.out(banner(running, options.data, redactUrl(url)));
+      const stopped = await Promise.race([
+        once(process, 'SIGINT'),
+        once(process, 'SIGTERM'),
+        running.failed.then(() => undefined),
+      ]);
+      output.out('Stopping: finishing requests in flight.');
+      await running.close();
+      output.out(stopped === undefined ? 'Stopped after an error.' : 'Stopped.');
+    },
+  );
+}
+
+function banner(running: AllInOne, dataDir: string, database: string): string {
+  const { firstRun } = running;
+  const radius = `${running.radius.host}:${running.radius.port}/udp`;
+  const data = dataDir === './tokenward-data' ? '' : ` --data ${dataDir}`;
+  return [
+    `Tokenward is up${firstRun === undefined ? '' : ' (first run: set up just now)'}.`,
+    `  Console:      ${running.httpUrl}/`,
+    firstRun === undefined
+      ? '  Admin:        admin (password set at the first run)'
+      : `  Admin:        ${firstRun.adminUser} / ${firstRun.adminPassword}   (shown once; stored hashed)`,
+    `  Login API:    ${running.httpUrl}/api/v1/auth   (OpenAPI: ${running.httpUrl}/docs)`,
+    firstRun === undefined
+      ? `  RADIUS:       ${radius}   client 127.0.0.1 (secret set at the first run)`
+      : `  RADIUS:       ${radius}   client 127.0.0.1, secret ${firstRun.radiusSecret}   (shown once)`,
+    `  Provisioner:  ${running.provisionerUrl}`,
+    `  Gateway:      ${ALL_IN_ONE_GATEWAY}, database ${database}`,
+    'Next:',
+    `  1. tokenward gateway mail set --host smtp.example.com --port 587 --from vpn@example.com${data}`,
+    `  2. echo 'a password' | tokenward gateway user add alice --password-stdin --email alice@example.com --token auto${data}`,
+    `  3. tokenward mobile activate CODE-FROM-THE-MAIL --server ${running.provisionerUrl}`,
+    'Press Ctrl-C to stop.',
+  ].join('\n');
+}
