@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { isTokenwardError } from '../core/errors.js';
 import { command, type Output, processOutput, ReportedError } from './command.js';
+import { demoCommand } from './demo-command.js';
 import { gatewayCommand } from './gateway-command.js';
 import { mobileCommand } from './mobile-command.js';
 import { provisionerCommand } from './provisioner-command.js';
@@ -10,6 +11,7 @@ import { upCommand } from './up-command.js';
 export function buildProgram(output: Output = processOutput) {
   const program = command('tokenward', 'Tokenward: open soft-token multi-factor authentication')
     .addCommand(upCommand(output))
+    .addCommand(demoCommand(output))
     .addCommand(provisionerCommand(output))
     .addCommand(gatewayCommand(output))
     .addCommand(mobileCommand(output))

@@ -243,6 +243,18 @@ export const errorCatalog = {
     message:
       'Authentication failed. Check the user name, password and code, and start the login again.',
   },
+  TW_RADIUS_UNANSWERED: {
+    status: 504,
+    expose: true,
+    message:
+      'The RADIUS server did not answer. Check its address and port, that this client is configured there, and the shared secret.',
+  },
+  TW_RADIUS_ANSWER_INVALID: {
+    status: 502,
+    expose: true,
+    message:
+      'The RADIUS answer did not verify with the shared secret. Check that both sides use the same secret.',
+  },
   TW_PUSH_RATE_LIMITED: {
     status: 429,
     expose: true,
