@@ -7,6 +7,7 @@ import { createAtRestCipher } from '../crypto/at-rest-cipher.js';
 import { loadMasterKey } from '../crypto/master-key.js';
 import { hashPassword } from '../crypto/password-hash.js';
 import { createAuthEngine } from '../gateway/auth/auth-engine.js';
+import { CONSOLE_ADMIN_KEY } from '../gateway/console/console-routes.js';
 import { createConfiguredNotifier } from '../gateway/delivery-settings.js';
 import { createGateway } from '../gateway/gateway.js';
 import { buildGatewayServer } from '../gateway/http/server.js';
@@ -21,8 +22,6 @@ import { createStore, type Store } from '../store/store.js';
 
 /** The gateway node `up` runs, enrolled at its own provisioner. */
 export const ALL_IN_ONE_GATEWAY = 'TWGATEWAY0000001';
-/** Where the console's admin account lives (password hashed). */
-export const CONSOLE_ADMIN_KEY = 'console.admin';
 const LOCAL_RADIUS_CLIENT = 'localhost';
 
 export interface Listen {
@@ -100,7 +99,7 @@ export async function startAllInOne(options: AllInOneOptions) {
     });
     const firstRun = await setUpOnce(store, cipher, provisioner, gateway, provisionerUrl);
 
-    const http = buildGatewayServer({ store, log, auth });
+    const http = buildGatewayServer({ store, log, auth, console: { store, cipher, gateway } });
     await bindOrExplain(() => http.listen(options.http), { ...options.http, flag: '--http' });
     closers.push(() => http.close());
 

@@ -7,9 +7,11 @@ import { TOKEN_STATES, type TokenState } from '../core/token-state.js';
 import { warningCatalog } from '../core/warnings.js';
 import { type AtRestCipher, createAtRestCipher } from '../crypto/at-rest-cipher.js';
 import { loadMasterKey } from '../crypto/master-key.js';
+import { hashPassword } from '../crypto/password-hash.js';
 import { type AuthEngine, createAuthEngine } from '../gateway/auth/auth-engine.js';
 import { importConfig } from '../gateway/config-import.js';
 import { configSections } from '../gateway/config-show.js';
+import { CONSOLE_ADMIN_KEY } from '../gateway/console/console-routes.js';
 import { createConfiguredNotifier, MAIL_KEY, SMS_KEY } from '../gateway/delivery-settings.js';
 import { createGateway, type Gateway } from '../gateway/gateway.js';
 import { buildGatewayServer } from '../gateway/http/server.js';
@@ -440,6 +442,35 @@ export function gatewayCommand(output: Output) {
   );
   gatewayCmd.addCommand(sms);
 
+  gatewayCmd.addCommand(
+    action(
+      'console-admin',
+      'set the console admin name and password (read from standard input)',
+      async (_gateway, _args, options, { store }) => {
+        if (options.passwordStdin !== true) {
+          throw new TokenwardError('TW_INPUT_INVALID', {
+            message: 'Give the password on standard input with --password-stdin.',
+          });
+        }
+        const password = await readFirstLine();
+        if (password.length < 12) {
+          throw new TokenwardError('TW_INPUT_INVALID', {
+            message: 'A console admin password has at least 12 characters.',
+          });
+        }
+        const name = String(options.name);
+        await store.settings.set(
+          CONSOLE_ADMIN_KEY,
+          { name, passwordHash: await hashPassword(password) },
+          Date.now(),
+        );
+        output.out(`Console admin ${name} set.`);
+      },
+    )
+      .option('--name <name>', 'the admin name', 'admin')
+      .option('--password-stdin', 'read the password from standard input'),
+  );
+
   const radiusClient = command('radius-client', 'the NAS and VPN concentrators that send RADIUS');
   radiusClient.addCommand(
     action(
@@ -603,7 +634,7 @@ export function gatewayCommand(output: Output) {
         let http: ReturnType<typeof buildGatewayServer> | undefined;
         if (options.http !== undefined) {
           const { host, port } = parseListen(String(options.http), '--http');
-          http = buildGatewayServer({ store, log, auth });
+          http = buildGatewayServer({ store, log, auth, console: { store, cipher, gateway } });
           await http.listen({ host, port });
           const address = http.server.address();
           const base = `http://${host}:${typeof address === 'object' && address !== null ? address.port : port}`;

@@ -243,6 +243,17 @@ export const errorCatalog = {
     message:
       'Authentication failed. Check the user name, password and code, and start the login again.',
   },
+  TW_CONSOLE_SIGN_IN: {
+    status: 401,
+    expose: true,
+    message: 'Sign in to the console: the name or password is wrong, or the session has ended.',
+  },
+  TW_CONSOLE_CSRF: {
+    status: 403,
+    expose: true,
+    message:
+      'This change did not come from the console page (missing CSRF token). Reload the page and try again.',
+  },
   TW_RADIUS_UNANSWERED: {
     status: 504,
     expose: true,

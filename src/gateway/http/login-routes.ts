@@ -48,7 +48,13 @@ export function loginRoutes(auth: AuthEngine, closing: AbortSignal): FastifyPlug
   return async (app) => {
     app.post<{ Body: AuthBody }>(
       '/api/v1/auth',
-      { schema: { body: schemas.auth } },
+      {
+        schema: {
+          summary:
+            'First factor: user name and password. Answers accept, reject, or challenge with a session id and the methods offered.',
+          body: schemas.auth,
+        },
+      },
       async (request, reply) => {
         const { username, password, source_ip, application } = request.body;
         const outcome = await auth.login({
@@ -66,14 +72,26 @@ export function loginRoutes(auth: AuthEngine, closing: AbortSignal): FastifyPlug
 
     app.post<{ Body: { session_id: string; code: string } }>(
       '/api/v1/auth/otp',
-      { schema: { body: schemas.otp } },
+      {
+        schema: {
+          summary:
+            'Second factor: the session id and a code (token, e-mail or SMS). Accept, reject, or challenge (clock drift).',
+          body: schemas.otp,
+        },
+      },
       async (request, reply) =>
         answer(reply, await auth.answerCode(request.body.session_id, request.body.code)),
     );
 
     app.post<{ Body: { session_id: string } }>(
       '/api/v1/auth/push',
-      { schema: { body: schemas.push } },
+      {
+        schema: {
+          summary:
+            'Second factor: send a push to the phone and wait for the answer (up to the push timeout).',
+          body: schemas.push,
+        },
+      },
       async (request, reply) =>
         answer(
           reply,

@@ -1,15 +1,23 @@
+import swagger from '@fastify/swagger';
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { TokenwardError } from '../../core/errors.js';
+import { isTokenwardError, TokenwardError } from '../../core/errors.js';
 import type { Store } from '../../store/store.js';
 import type { AuthEngine } from '../auth/auth-engine.js';
+import { type ConsoleDependencies, consoleRoutes } from '../console/console-routes.js';
+import { apiDocsRoutes, OPENAPI_INFO } from './api-docs.js';
 import { loginRoutes } from './login-routes.js';
 
 /**
  * The gateway's HTTP interface: its health (the database, and the token server as the last
  * exchange found it) and, with an auth engine, the login API. The console mounts here too.
  */
-export function buildGatewayServer(options: { store: Store; log: Logger; auth?: AuthEngine }) {
+export function buildGatewayServer(options: {
+  store: Store;
+  log: Logger;
+  auth?: AuthEngine;
+  console?: ConsoleDependencies;
+}) {
   const app = Fastify({
     loggerInstance: options.log,
     logController: new LogController({ disableRequestLogging: true }),
@@ -32,13 +40,17 @@ export function buildGatewayServer(options: { store: Store; log: Logger; auth?: 
       token_server: tokenServer,
     });
   });
+  app.register(swagger, { openapi: OPENAPI_INFO });
   if (options.auth !== undefined) app.register(loginRoutes(options.auth, closing.signal));
+  if (options.console !== undefined) app.register(consoleRoutes(options.console));
+  app.register(apiDocsRoutes);
 
   app.setErrorHandler(
     (error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
       const status = error.statusCode ?? 500;
-      const coded =
-        error.validation !== undefined
+      const coded = isTokenwardError(error)
+        ? error
+        : error.validation !== undefined
           ? new TokenwardError('TW_INPUT_INVALID', {
               message: `The request is not valid: ${error.message}.`,
             })
