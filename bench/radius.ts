@@ -14,9 +14,8 @@ import { createProvisionerConnection } from '../src/gateway/provisioner-link.js'
 import { newRadiusClient } from '../src/gateway/radius/new-radius-client.js';
 import { createRadiusServer } from '../src/gateway/radius/radius-server.js';
 import { createLogger } from '../src/log/create-logger.js';
-import { encodeAccessRequest } from '../src/protocol/radius/authenticators.js';
-import { Attribute, decodePacket, RadiusCode } from '../src/protocol/radius/packet.js';
-import { hideUserPassword } from '../src/protocol/radius/user-password.js';
+import { decodePacket, RadiusCode } from '../src/protocol/radius/packet.js';
+import { buildAccessRequest } from '../src/protocol/radius/radius-client.js';
 import { createStore, type Store } from '../src/store/store.js';
 import { report } from './measure.js';
 
@@ -150,19 +149,7 @@ async function setPasswordHashes(store: Store, cost: ScryptParameters): Promise<
 }
 
 function accessRequest(identifier: number, username: string, password: string): Buffer {
-  const authenticator = randomBytes(16);
-  return encodeAccessRequest(
-    identifier,
-    authenticator,
-    [
-      { type: Attribute.UserName, value: Buffer.from(username) },
-      {
-        type: Attribute.UserPassword,
-        value: hideUserPassword(Buffer.from(password), SECRET, authenticator),
-      },
-    ],
-    SECRET,
-  );
+  return buildAccessRequest({ identifier, secret: SECRET.toString(), username, password }).datagram;
 }
 
 /**

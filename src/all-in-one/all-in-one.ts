@@ -6,10 +6,10 @@ import { TokenwardError } from '../core/errors.js';
 import { createAtRestCipher } from '../crypto/at-rest-cipher.js';
 import { loadMasterKey } from '../crypto/master-key.js';
 import { hashPassword } from '../crypto/password-hash.js';
-import { createAuthEngine } from '../gateway/auth/auth-engine.js';
 import { CONSOLE_ADMIN_KEY } from '../gateway/console/console-routes.js';
 import { createConfiguredNotifier } from '../gateway/delivery-settings.js';
-import { createGateway } from '../gateway/gateway.js';
+import type { Gateway } from '../gateway/gateway.js';
+import { createGatewayNode } from '../gateway/gateway-node.js';
 import { buildGatewayServer } from '../gateway/http/server.js';
 import type { Notifier } from '../gateway/notifier.js';
 import { startPollLoop } from '../gateway/poll-loop.js';
@@ -81,21 +81,13 @@ export async function startAllInOne(options: AllInOneOptions) {
     const provisionerUrl = urlOf(options.provisioner.host, provisionerApp.server.address());
 
     const notifier = options.notifier ?? createConfiguredNotifier(store, cipher);
-    const gateway = createGateway({
+    const { gateway, auth } = createGatewayNode({
       store,
       cipher,
       log,
       notifier,
       serial: ALL_IN_ONE_GATEWAY,
       provisionerUrl,
-    });
-    const auth = createAuthEngine({
-      store,
-      cipher,
-      log,
-      notifier,
-      connection: gateway.connection,
-      node: ALL_IN_ONE_GATEWAY,
     });
     const firstRun = await setUpOnce(store, cipher, provisioner, gateway, provisionerUrl);
 
@@ -150,7 +142,7 @@ async function setUpOnce(
   store: Store,
   cipher: ReturnType<typeof createAtRestCipher>,
   provisioner: ReturnType<typeof createProvisioner>,
-  gateway: ReturnType<typeof createGateway>,
+  gateway: Gateway,
   provisionerUrl: string,
 ): Promise<FirstRun | undefined> {
   const now = Date.now();

@@ -8,12 +8,13 @@ import { warningCatalog } from '../core/warnings.js';
 import { type AtRestCipher, createAtRestCipher } from '../crypto/at-rest-cipher.js';
 import { loadMasterKey } from '../crypto/master-key.js';
 import { hashPassword } from '../crypto/password-hash.js';
-import { type AuthEngine, createAuthEngine } from '../gateway/auth/auth-engine.js';
+import type { AuthEngine } from '../gateway/auth/auth-engine.js';
 import { importConfig } from '../gateway/config-import.js';
 import { configSections } from '../gateway/config-show.js';
 import { CONSOLE_ADMIN_KEY } from '../gateway/console/console-routes.js';
 import { createConfiguredNotifier, MAIL_KEY, SMS_KEY } from '../gateway/delivery-settings.js';
-import { createGateway, type Gateway } from '../gateway/gateway.js';
+import type { Gateway } from '../gateway/gateway.js';
+import { createGatewayNode } from '../gateway/gateway-node.js';
 import { buildGatewayServer } from '../gateway/http/server.js';
 import { startPollLoop } from '../gateway/poll-loop.js';
 import { newRadiusClient } from '../gateway/radius/new-radius-client.js';
@@ -69,7 +70,7 @@ export function gatewayCommand(output: Output) {
               options.logLevel === undefined ? 'warn' : parseLogLevel(String(options.logLevel)),
           });
           const notifier = createConfiguredNotifier(store, cipher);
-          const gateway = createGateway({
+          const { gateway, auth } = createGatewayNode({
             store,
             cipher,
             log,
@@ -78,14 +79,6 @@ export function gatewayCommand(output: Output) {
             ...(options.provisioner === undefined
               ? {}
               : { provisionerUrl: String(options.provisioner) }),
-          });
-          const auth = createAuthEngine({
-            store,
-            cipher,
-            log,
-            notifier,
-            connection: gateway.connection,
-            ...(options.serial === undefined ? {} : { node: String(options.serial) }),
           });
           await run(gateway, cmd.args, options, { store, cipher, auth, log });
         } finally {
@@ -137,18 +130,14 @@ export function gatewayCommand(output: Output) {
       'add',
       'add a user; with a token, the activation goes out at once',
       async (gateway, args, options) => {
-        if (options.passwordStdin !== true) {
-          throw new TokenwardError('TW_INPUT_INVALID', {
-            message: 'Give the password on standard input with --password-stdin.',
-          });
-        }
+        const password = await secretFromStdin(options.passwordStdin, '--password-stdin');
         const twoFactor =
           options.twoFactor === undefined
             ? undefined
             : parseChoice('--two-factor', String(options.twoFactor), TWO_FACTORS);
         const added = await gateway.addUser({
           name: args[0] ?? '',
-          password: await readFirstLine(),
+          password,
           ...(options.email === undefined ? {} : { email: String(options.email) }),
           ...(options.sms === undefined ? {} : { sms: String(options.sms) }),
           ...(twoFactor === undefined ? {} : { twoFactor }),
@@ -447,12 +436,7 @@ export function gatewayCommand(output: Output) {
       'console-admin',
       'set the console admin name and password (read from standard input)',
       async (_gateway, _args, options, { store }) => {
-        if (options.passwordStdin !== true) {
-          throw new TokenwardError('TW_INPUT_INVALID', {
-            message: 'Give the password on standard input with --password-stdin.',
-          });
-        }
-        const password = await readFirstLine();
+        const password = await secretFromStdin(options.passwordStdin, '--password-stdin');
         if (password.length < 12) {
           throw new TokenwardError('TW_INPUT_INVALID', {
             message: 'A console admin password has at least 12 characters.',
@@ -477,17 +461,13 @@ export function gatewayCommand(output: Output) {
       'add',
       'add (or replace) a RADIUS client: a source address or CIDR block and its shared secret',
       async (_gateway, args, options, { store, cipher }) => {
-        if (options.secretStdin !== true) {
-          throw new TokenwardError('TW_INPUT_INVALID', {
-            message: 'Give the shared secret on standard input with --secret-stdin.',
-          });
-        }
+        const secret = await secretFromStdin(options.secretStdin, '--secret-stdin');
         const name = args[0] ?? '';
         const client = newRadiusClient(
           {
             name,
             address: String(options.address),
-            secret: await readFirstLine(),
+            secret,
             messageAuthenticator: parseChoice(
               '--message-authenticator',
               String(options.messageAuthenticator),
@@ -683,6 +663,16 @@ function parseChoice<T extends string>(option: string, value: string, choices: r
       message: `${option} is one of: ${choices.join(', ')}.`,
     });
   return found;
+}
+
+/** A password or secret from standard input, which the flag must have asked for. */
+async function secretFromStdin(asked: unknown, flag: string): Promise<string> {
+  if (asked !== true) {
+    throw new TokenwardError('TW_INPUT_INVALID', {
+      message: `Give it on standard input with ${flag}; it is never taken as an argument.`,
+    });
+  }
+  return readFirstLine();
 }
 
 async function readFirstLine(): Promise<string> {

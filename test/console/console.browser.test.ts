@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { type AllInOne, startAllInOne } from '../../src/all-in-one/all-in-one.js';
+import type { AllInOne } from '../../src/all-in-one/all-in-one.js';
 import { createNotifier } from '../../src/gateway/notifier.js';
-import { createLogger } from '../../src/log/create-logger.js';
 import { createMobileToken } from '../../src/mobile/mobile-token.js';
+import { startTestAllInOne } from '../helpers/all-in-one.js';
 import { requireComponent } from '../helpers/components.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 
@@ -40,17 +40,12 @@ describe('admin console in Chromium', { skip: chromiumComponent.skip }, () => {
     root = await mkdtemp(join(tmpdir(), 'tokenward-console-'));
     await mkdir(SCREENSHOTS, { recursive: true });
     smtp = await startSmtpSink();
-    running = await startAllInOne({
-      dataDir: join(root, 'data'),
-      databaseUrl: `sqlite:${join(root, 'data', 'tokenward.db')}`,
-      provisioner: { host: '127.0.0.1', port: 0 },
-      http: { host: '127.0.0.1', port: 0 },
-      radius: { host: '127.0.0.1', port: 0 },
-      log: createLogger({ level: 'silent' }),
-      notifier: createNotifier({
+    running = await startTestAllInOne(
+      root,
+      createNotifier({
         smtp: { host: '127.0.0.1', port: smtp.port, tls: 'none', from: 'vpn@example.com' },
       }),
-    });
+    );
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,

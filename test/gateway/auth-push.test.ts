@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AuthOutcome } from '../../src/gateway/auth/auth-engine.js';
 import type { PendingPush } from '../../src/mobile/mobile-token.js';
 import { assertRejectsCode } from '../helpers/assert-code.js';
 import { engines } from '../helpers/databases.js';
@@ -27,13 +26,7 @@ for (const { engine, skip } of engines) {
 
     /** Logs in with the password and asks for a push; returns the wait and the challenge. */
     const startPush = async () => {
-      const outcome = await g.auth.login({
-        username: 'alice',
-        password: alice.password,
-        context,
-      });
-      assert.equal(outcome.result, 'challenge');
-      const challenge = outcome as Extract<AuthOutcome, { result: 'challenge' }>;
+      const challenge = await g.challenge(alice, context);
       return { challenge, waiting: g.auth.answerPush(challenge.sessionId) };
     };
     /** What the phone shows once the push arrives. */

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type AllInOne, startAllInOne } from '../../src/all-in-one/all-in-one.js';
-import { createLogger } from '../../src/log/create-logger.js';
+import type { AllInOne } from '../../src/all-in-one/all-in-one.js';
+import { startTestAllInOne } from '../helpers/all-in-one.js';
 
 // Threats: a page on another site making the signed-in admin's browser change things (CSRF);
 // guessing or replaying the console session; reading secrets through the console API.
@@ -15,14 +15,7 @@ describe('console API: sign-in, session cookie, CSRF', () => {
 
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'tokenward-console-api-'));
-    running = await startAllInOne({
-      dataDir: join(root, 'data'),
-      databaseUrl: `sqlite:${join(root, 'data', 'tokenward.db')}`,
-      provisioner: { host: '127.0.0.1', port: 0 },
-      http: { host: '127.0.0.1', port: 0 },
-      radius: { host: '127.0.0.1', port: 0 },
-      log: createLogger({ level: 'silent' }),
-    });
+    running = await startTestAllInOne(root);
     api = `${running.httpUrl}/console/api`;
   });
   after(async () => {

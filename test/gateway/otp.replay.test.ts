@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AuthOutcome } from '../../src/gateway/auth/auth-engine.js';
 import { engines } from '../helpers/databases.js';
 import {
   type GatewayHarness,
@@ -25,11 +24,7 @@ for (const { engine, skip } of engines) {
       await g?.close();
     });
 
-    const session = async () => {
-      const outcome = await g.auth.login({ username: 'alice', password: alice.password, context });
-      assert.equal(outcome.result, 'challenge');
-      return (outcome as Extract<AuthOutcome, { result: 'challenge' }>).sessionId;
-    };
+    const session = async () => (await g.challenge(alice, context)).sessionId;
 
     it('refuses a used code with the time to wait, without counting a failure', async () => {
       const code = await alice.code();

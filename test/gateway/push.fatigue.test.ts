@@ -23,11 +23,7 @@ for (const { engine, skip } of engines) {
       await g?.close();
     });
 
-    const pushLogin = async () => {
-      const outcome = await g.auth.login({ username: 'alice', password: alice.password, context });
-      assert.equal(outcome.result, 'challenge');
-      return g.auth.answerPush(outcome.result === 'challenge' ? outcome.sessionId : '');
-    };
+    const pushLogin = async () => g.auth.answerPush((await g.challenge(alice, context)).sessionId);
 
     it('holds at most 3 unanswered pushes per token; a 4th is refused at once', async () => {
       const waiting = [pushLogin(), pushLogin(), pushLogin()];

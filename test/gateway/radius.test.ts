@@ -6,9 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { newRadiusClient } from '../../src/gateway/radius/new-radius-client.js';
 import { createRadiusServer } from '../../src/gateway/radius/radius-server.js';
 import { createLogger } from '../../src/log/create-logger.js';
-import { encodeAccessRequest } from '../../src/protocol/radius/authenticators.js';
 import { Attribute, decodePacket, RadiusCode } from '../../src/protocol/radius/packet.js';
-import { hideUserPassword } from '../../src/protocol/radius/user-password.js';
+import { buildAccessRequest } from '../../src/protocol/radius/radius-client.js';
 import type { RadiusClient } from '../../src/store/repositories/radius-client-repository.js';
 import {
   type GatewayHarness,
@@ -186,22 +185,14 @@ describe('RADIUS front end, black-box with radclient', { skip: radclientComponen
     });
     after(() => socket?.close());
 
-    const request = (identifier: number, user: string, password: string) => {
-      const authenticator = randomBytes(16);
-      const secret = Buffer.from(SECRET);
-      return encodeAccessRequest(
+    const request = (identifier: number, username: string, password: string, state?: Buffer) =>
+      buildAccessRequest({
         identifier,
-        authenticator,
-        [
-          { type: Attribute.UserName, value: Buffer.from(user) },
-          {
-            type: Attribute.UserPassword,
-            value: hideUserPassword(Buffer.from(password), secret, authenticator),
-          },
-        ],
-        secret,
-      );
-    };
+        secret: SECRET,
+        username,
+        password,
+        ...(state === undefined ? {} : { state }),
+      }).datagram;
     const waitForReplies = async (count: number) => {
       while (replies.length < count) await once(socket, 'message');
     };
@@ -231,21 +222,7 @@ describe('RADIUS front end, black-box with radclient', { skip: radclientComponen
       );
       const state = challenge.attributes.find((a) => a.type === Attribute.State)?.value;
       assert.ok(state !== undefined);
-      const authenticator = randomBytes(16);
-      const secret = Buffer.from(SECRET);
-      const pushRequest = encodeAccessRequest(
-        81,
-        authenticator,
-        [
-          { type: Attribute.UserName, value: Buffer.from('alice') },
-          {
-            type: Attribute.UserPassword,
-            value: hideUserPassword(Buffer.alloc(0), secret, authenticator),
-          },
-          { type: Attribute.State, value: state },
-        ],
-        secret,
-      );
+      const pushRequest = request(81, 'alice', '', state);
       socket.send(pushRequest, port, '127.0.0.1');
       let pending = await alice.phone.pendingPushes(5);
       while (pending.length === 0) pending = await alice.phone.pendingPushes(5);

@@ -1,9 +1,10 @@
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
-import { createAuthEngine } from '../../src/gateway/auth/auth-engine.js';
-import { createGateway } from '../../src/gateway/gateway.js';
+import type { AuthOutcome, LoginContext } from '../../src/gateway/auth/auth-engine.js';
+import { createGatewayNode } from '../../src/gateway/gateway-node.js';
 import { createNotifier } from '../../src/gateway/notifier.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { createMobileToken } from '../../src/mobile/mobile-token.js';
@@ -15,6 +16,8 @@ import { startSmsWebhook } from './sms-webhook.js';
 import { startSmtpSink } from './smtp-sink.js';
 
 export const GATEWAY_SERIAL = 'FGT60F0000000001';
+
+export type Challenge = Extract<AuthOutcome, { result: 'challenge' }>;
 
 /**
  * A gateway node with its auth engine, enrolled at a real provisioner over HTTP, with a real SMTP
@@ -35,15 +38,13 @@ export async function startGatewayHarness(engine: DatabaseEngine) {
     smtp: { host: '127.0.0.1', port: smtp.port, tls: 'none', from: 'gateway@vpn.example.com' },
     smsWebhook: sms.url,
   });
-  const gateway = createGateway({ store, cipher, log, notifier, clock: () => clock.now });
-  const auth = createAuthEngine({
+  const { gateway, auth } = createGatewayNode({
     store,
     cipher,
     log,
     notifier,
-    connection: gateway.connection,
     clock: () => clock.now,
-    node: GATEWAY_SERIAL,
+    serial: GATEWAY_SERIAL,
   });
   const added = await provisioner.provisioner.admin.addGateway(
     { serial: GATEWAY_SERIAL },
@@ -104,6 +105,16 @@ export async function startGatewayHarness(engine: DatabaseEngine) {
         phoneClock,
         code: async () => (await phone.code(serial)).code,
       };
+    },
+
+    /** Logs a user in with the password; the challenge that must follow (else the test fails). */
+    async challenge(
+      user: { name: string; password: string },
+      context: LoginContext = { frontEnd: 'http', sourceIp: '203.0.113.1' },
+    ): Promise<Challenge> {
+      const outcome = await auth.login({ username: user.name, password: user.password, context });
+      assert.equal(outcome.result, 'challenge', JSON.stringify(outcome));
+      return outcome as Challenge;
     },
 
     async close() {

@@ -12,6 +12,33 @@ export interface RadiusAnswer {
 }
 
 /**
+ * A PAP Access-Request (RFC 2865 section 4.1) with a random Request Authenticator, the password
+ * hidden (section 5.2) and Message-Authenticator first (RFC 3579).
+ */
+export function buildAccessRequest(input: {
+  identifier: number;
+  secret: string;
+  username: string;
+  password: string;
+  state?: Buffer;
+}): { datagram: Buffer; authenticator: Buffer } {
+  const secret = Buffer.from(input.secret);
+  const authenticator = randomBytes(16);
+  const attributes: RadiusAttribute[] = [
+    { type: Attribute.UserName, value: Buffer.from(input.username) },
+    {
+      type: Attribute.UserPassword,
+      value: hideUserPassword(Buffer.from(input.password), secret, authenticator),
+    },
+    ...(input.state === undefined ? [] : [{ type: Attribute.State, value: input.state }]),
+  ];
+  return {
+    datagram: encodeAccessRequest(input.identifier, authenticator, attributes, secret),
+    authenticator,
+  };
+}
+
+/**
  * Sends one PAP Access-Request (with Message-Authenticator) and waits for the answer, checking
  * its Response Authenticator. What `tokenward demo` logs in with; a NAS in miniature.
  */
@@ -25,16 +52,10 @@ export async function radiusAccessRequest(input: {
   timeoutMs?: number;
 }): Promise<RadiusAnswer> {
   const secret = Buffer.from(input.secret);
-  const authenticator = randomBytes(16);
-  const attributes: RadiusAttribute[] = [
-    { type: Attribute.UserName, value: Buffer.from(input.username) },
-    {
-      type: Attribute.UserPassword,
-      value: hideUserPassword(Buffer.from(input.password), secret, authenticator),
-    },
-    ...(input.state === undefined ? [] : [{ type: Attribute.State, value: input.state }]),
-  ];
-  const request = encodeAccessRequest(randomInt(256), authenticator, attributes, secret);
+  const { datagram: request, authenticator } = buildAccessRequest({
+    ...input,
+    identifier: randomInt(256),
+  });
   const socket = createSocket('udp4');
   try {
     const reply = await new Promise<Buffer>((resolve, reject) => {

@@ -1,0 +1,20 @@
+import { createAuthEngine } from './auth/auth-engine.js';
+import { createGateway, type GatewayDependencies } from './gateway.js';
+
+/**
+ * One gateway node: its management side and its auth engine, sharing the store, the clock and
+ * the way to the provisioner (pushes go where polls go).
+ */
+export function createGatewayNode(deps: GatewayDependencies) {
+  const gateway = createGateway(deps);
+  const auth = createAuthEngine({
+    store: deps.store,
+    cipher: deps.cipher,
+    log: deps.log,
+    notifier: deps.notifier,
+    connection: gateway.connection,
+    ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+    ...(deps.serial === undefined ? {} : { node: deps.serial }),
+  });
+  return { gateway, auth };
+}
