@@ -108,6 +108,13 @@ const views = {
   async users() {
     const rows = $('#user-rows');
     const users = await api('GET', '/users');
+    $('#user-names').replaceChildren(
+      ...users.map((u) => {
+        const option = document.createElement('option');
+        option.value = u.name;
+        return option;
+      }),
+    );
     fill(
       rows,
       users.map((u) => [
@@ -293,6 +300,30 @@ onSubmit('#add-user-form', async (data, form) => {
   form.reset();
   return `User ${added.name} added${added.token ? ` with token ${added.token}; activation: ${added.delivered}` : ''}.`;
 });
+
+onSubmit('#edit-user-form', async (data, form) => {
+  const change = {};
+  for (const key of ['email', 'sms', 'twoFactor', 'status']) {
+    const value = data.get(key);
+    // Empty e-mail/SMS fields clear them only when typed as such; empty selects leave them.
+    if (
+      value !== '' ||
+      (key !== 'twoFactor' && key !== 'status' && form.elements[key].dataset.touched)
+    ) {
+      change[key] = value;
+    }
+  }
+  const name = data.get('name');
+  await api('PATCH', `/users/${encodeURIComponent(name)}`, change);
+  form.reset();
+  for (const field of form.querySelectorAll('[data-touched]')) delete field.dataset.touched;
+  return `User ${name} changed.`;
+});
+for (const field of ['email', 'sms']) {
+  $(`#edit-user-form [name=${field}]`).addEventListener('input', (event) => {
+    event.target.dataset.touched = 'yes';
+  });
+}
 
 onSubmit('#add-radius-form', async (data, form) => {
   const added = await api('POST', '/radius-clients', Object.fromEntries(data));

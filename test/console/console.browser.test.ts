@@ -97,6 +97,18 @@ describe('admin console in Chromium', { skip: chromiumComponent.skip }, () => {
     await shot('tokens');
   });
 
+  it('edits a user', async () => {
+    await page.getByRole('link', { name: 'Users' }).click();
+    const form = page.locator('#edit-user-form');
+    await form.getByLabel('Edit user').fill('bob');
+    await form.getByLabel('SMS', { exact: true }).fill('+15550123');
+    await form.getByLabel('Two-factor').selectOption('fortitoken');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('User bob changed.').waitFor();
+    const bob = await running.store.users.find('bob');
+    assert.deepEqual([bob?.smsPhone, bob?.email], ['+15550123', 'bob@example.com']);
+  });
+
   it('clears a lockout', async () => {
     for (let i = 0; i < 3; i++) {
       await running.auth.login({

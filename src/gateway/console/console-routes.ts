@@ -5,7 +5,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenwardError } from '../../core/errors.js';
 import type { AtRestCipher } from '../../crypto/at-rest-cipher.js';
 import { verifyPassword } from '../../crypto/password-hash.js';
-import type { AuthResult } from '../../store/schema.js';
+import type { AuthResult, TwoFactor } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import type { Gateway } from '../gateway.js';
 import { readGatewayPolicy, settingKey } from '../gateway-settings.js';
@@ -188,6 +188,40 @@ export function consoleRoutes(deps: ConsoleDependencies): FastifyPluginAsync {
             ...(email === undefined || email === '' ? {} : { email }),
             ...(sms === undefined || sms === '' ? {} : { sms }),
             ...(token === true ? { token: 'auto' } : {}),
+          });
+        },
+      );
+      api.patch<{
+        Params: { name: string };
+        Body: {
+          email?: string;
+          sms?: string;
+          twoFactor?: TwoFactor;
+          status?: 'enable' | 'disable';
+        };
+      }>(
+        '/console/api/users/:name',
+        {
+          schema: {
+            body: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                email: { type: 'string', maxLength: 256 },
+                sms: { type: 'string', maxLength: 32 },
+                twoFactor: { enum: ['disable', 'fortitoken', 'email', 'sms'] },
+                status: { enum: ['enable', 'disable'] },
+              },
+            },
+          },
+        },
+        async (request) => {
+          const { email, sms, twoFactor, status } = request.body;
+          return gateway.setUser(request.params.name, {
+            ...(email === undefined ? {} : { email: email === '' ? null : email }),
+            ...(sms === undefined ? {} : { sms: sms === '' ? null : sms }),
+            ...(twoFactor === undefined ? {} : { twoFactor }),
+            ...(status === undefined ? {} : { status }),
           });
         },
       );
