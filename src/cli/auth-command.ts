@@ -1,5 +1,6 @@
 import { TokenwardError } from '../core/errors.js';
-import type { AuthEngine, AuthOutcome } from '../gateway/auth/auth-engine.js';
+import type { AuthEngine } from '../gateway/auth/auth-engine.js';
+import type { AuthOutcome } from '../gateway/auth/auth-outcome.js';
 import { type Output, ReportedError } from './command.js';
 import { createTerminalPrompt } from './terminal-prompt.js';
 

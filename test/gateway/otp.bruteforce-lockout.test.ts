@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AuthOutcome } from '../../src/gateway/auth/auth-engine.js';
+import type { AuthOutcome } from '../../src/gateway/auth/auth-outcome.js';
 import { engines } from '../helpers/databases.js';
 import {
   type GatewayHarness,

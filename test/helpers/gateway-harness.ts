@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
-import type { AuthOutcome, LoginContext } from '../../src/gateway/auth/auth-engine.js';
+import type { AuthOutcome, LoginContext } from '../../src/gateway/auth/auth-outcome.js';
 import { createGatewayNode } from '../../src/gateway/gateway-node.js';
 import { createNotifier } from '../../src/gateway/notifier.js';
 import { createLogger } from '../../src/log/create-logger.js';

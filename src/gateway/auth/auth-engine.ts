@@ -1,4 +1,4 @@
-import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { AtRestCipher } from '../../crypto/at-rest-cipher.js';
@@ -6,57 +6,21 @@ import { hashPassword, verifyPassword } from '../../crypto/password-hash.js';
 import type { AuthSession } from '../../store/repositories/auth-session-repository.js';
 import type { Fortitoken } from '../../store/repositories/fortitoken-repository.js';
 import { isUserLocked, type User } from '../../store/repositories/user-repository.js';
-import type { AuthMethod, FrontEnd } from '../../store/schema.js';
+import type { AuthMethod } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import { type GatewayPolicy, readGatewayPolicy } from '../gateway-settings.js';
 import type { Notifier } from '../notifier.js';
 import type { ProvisionerConnection } from '../provisioner-link.js';
+import {
+  AUTH_MESSAGES,
+  type AuthOutcome,
+  type ChallengeMethod,
+  type LoginContext,
+} from './auth-outcome.js';
+import { checkLoginCode, newLoginCode, sealLoginCode } from './login-code.js';
 import { pushLogin } from './push-login.js';
 import { newSessionId, sessionHash } from './session-id.js';
 import { checkTokenCode, type PendingResync } from './token-code.js';
-
-/** Where a login comes from, for the auth log and the push shown on the phone. */
-export interface LoginContext {
-  readonly frontEnd: FrontEnd;
-  /** The address of the person logging in (not of the application asking). */
-  readonly sourceIp?: string;
-  /** What they log in to, e.g. `OpenVPN` or a web application's name. */
-  readonly application?: string;
-  /** The RADIUS client (NAS) the request came through. */
-  readonly client?: string;
-}
-
-export type ChallengeMethod = 'otp' | 'push';
-
-/** What a front end tells the person. Every refusal is alike from outside; the log says why. */
-export type AuthOutcome = (
-  | { readonly result: 'accept'; readonly username: string }
-  | { readonly result: 'reject'; readonly message: string }
-  | {
-      readonly result: 'challenge';
-      /** Works once, until `expiresAt`: the next step names it. */
-      readonly sessionId: string;
-      readonly methods: readonly ChallengeMethod[];
-      readonly message: string;
-      readonly expiresAt: number;
-      /** With number matching: the number to pick on the phone. */
-      readonly number?: number;
-    }
-) & {
-  /** Why, for the front end's own log line; never shown to the person logging in. */
-  readonly reason: string;
-};
-
-export const AUTH_MESSAGES = {
-  rejected: 'Authentication failed.',
-  token: 'Enter token code or no code to send a notification to your mobile token',
-  tokenOnly: 'Enter token code',
-  email: 'Enter the code sent to your e-mail address',
-  sms: 'Enter the code sent to your phone by SMS',
-  resync: 'Clock drift detected. Please input the next code and continue',
-  wait: (seconds: number) => `Please wait ${seconds} seconds to login again`,
-  number: (number: number) => `; on your phone, pick ${number}`,
-} as const;
 
 export interface AuthEngineDependencies {
   readonly store: Store;
@@ -112,8 +76,6 @@ interface Attempt {
 type SessionFields = Partial<
   Pick<AuthSession, 'pushNumber' | 'codeEnc' | 'codeExpiresAt' | 'resyncStep' | 'resyncDrift'>
 >;
-
-const codeAad = (idHash: string) => `auth-session-code:${idHash}`;
 
 /**
  * The gateway's auth engine (DESIGN section 6): every login, whatever the front end. The first
@@ -260,11 +222,11 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     const channel = user.twoFactor === 'email' ? 'email' : 'sms';
     const to = channel === 'email' ? user.email : user.smsPhone;
     if (to === null) return { result: 'reject', reason: `no-${channel}-address` };
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const code = newLoginCode();
     const validSeconds =
       channel === 'email' ? policy.emailCodeExpirySeconds : policy.smsCodeExpirySeconds;
     const { sessionId, session } = await openSession(user, context, (idHash) => ({
-      codeEnc: cipher.encrypt(Buffer.from(code), codeAad(idHash)),
+      codeEnc: sealLoginCode(cipher, code, idHash),
       codeExpiresAt: clock() + validSeconds * 1000,
     }));
     try {
@@ -387,15 +349,14 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
   }
 
   function sentCodeDecision(session: AuthSession, code: string, now: number): Decision {
-    if (session.codeEnc === null || (session.codeExpiresAt ?? 0) <= now) {
-      return { result: 'reject', reason: 'code-expired' };
+    switch (checkLoginCode(cipher, session, code, now)) {
+      case 'right':
+        return { result: 'accept', reason: 'code' };
+      case 'expired':
+        return { result: 'reject', reason: 'code-expired' };
+      default:
+        return { result: 'reject', reason: 'code-mismatch', failure: true };
     }
-    const expected = Buffer.from(cipher.decrypt(session.codeEnc, codeAad(session.idHash)));
-    const given = Buffer.from(code);
-    const right = given.length === expected.length && timingSafeEqual(given, expected);
-    return right
-      ? { result: 'accept', reason: 'code' }
-      : { result: 'reject', reason: 'code-mismatch', failure: true };
   }
 
   return {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { abortedWhenGone } from '../../http/request-signal.js';
-import type { AuthEngine, AuthOutcome } from '../auth/auth-engine.js';
+import type { AuthEngine } from '../auth/auth-engine.js';
+import type { AuthOutcome } from '../auth/auth-outcome.js';
 
 const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
 const sessionId = text(64);

@@ -18,7 +18,8 @@ import {
 } from '../../protocol/radius/packet.js';
 import { revealUserPassword } from '../../protocol/radius/user-password.js';
 import type { Store } from '../../store/store.js';
-import type { AuthEngine, AuthOutcome, LoginContext } from '../auth/auth-engine.js';
+import type { AuthEngine } from '../auth/auth-engine.js';
+import type { AuthOutcome, LoginContext } from '../auth/auth-outcome.js';
 import { createClientRegistry, type KnownClient } from './client-registry.js';
 import { createResponseCache } from './response-cache.js';
 
