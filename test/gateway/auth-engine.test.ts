@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { AUTH_MESSAGES, type AuthOutcome } from '../../src/gateway/auth/auth-outcome.js';
 import { engines } from '../helpers/databases.js';
-import {
-  type GatewayHarness,
-  startGatewayHarness,
-  type TokenUser,
-} from '../helpers/gateway-harness.js';
+import { gatewayWithAlice } from '../helpers/gateway-harness.js';
 
 const context = { frontEnd: 'cli', sourceIp: '203.0.113.7', application: 'test' } as const;
 
@@ -18,30 +14,21 @@ function challenged(outcome: AuthOutcome): string {
 
 for (const { engine, skip } of engines) {
   describe(`auth engine [${engine}]`, { skip }, () => {
-    let g: GatewayHarness;
-    let alice: TokenUser;
-
-    before(async () => {
-      g = await startGatewayHarness(engine);
-      alice = await g.tokenUser('alice');
-    });
-    after(async () => {
-      await g?.close();
-    });
+    const f = gatewayWithAlice(engine);
 
     const login = (user: { name: string; password: string }, password = user.password) =>
-      g.auth.login({ username: user.name, password, context });
+      f.g.auth.login({ username: user.name, password, context });
     const lastReason = async (username: string) =>
-      (await g.store.authLog.list({ username, limit: 1 }))[0]?.reason;
+      (await f.g.store.authLog.list({ username, limit: 1 }))[0]?.reason;
 
     it('challenges a FortiToken user after the password and accepts a fresh code', async () => {
-      const outcome = await login(alice);
+      const outcome = await login(f.alice);
       assert.equal(outcome.result, 'challenge');
       assert.deepEqual(outcome.result === 'challenge' && outcome.methods, ['otp', 'push']);
       assert.equal(outcome.result === 'challenge' && outcome.message, AUTH_MESSAGES.token);
-      const accepted = await g.auth.answerCode(challenged(outcome), await alice.code());
+      const accepted = await f.g.auth.answerCode(challenged(outcome), await f.alice.code());
       assert.deepEqual(accepted, { result: 'accept', username: 'alice', reason: 'otp' });
-      const [entry] = await g.store.authLog.list({ username: 'alice', limit: 1 });
+      const [entry] = await f.g.store.authLog.list({ username: 'alice', limit: 1 });
       assert.deepEqual(
         [entry?.result, entry?.reason, entry?.method, entry?.frontEnd, entry?.sourceIp],
         ['accept', 'otp', 'fortitoken', 'cli', '203.0.113.7'],
@@ -49,18 +36,18 @@ for (const { engine, skip } of engines) {
     });
 
     it('refuses a wrong password and an unknown user alike', async () => {
-      const wrong = await login(alice, 'not-it');
-      const unknown = await g.auth.login({ username: 'mallory', password: 'x', context });
+      const wrong = await login(f.alice, 'not-it');
+      const unknown = await f.g.auth.login({ username: 'mallory', password: 'x', context });
       const { reason: _wrongReason, ...wrongShown } = wrong;
       const { reason: _unknownReason, ...unknownShown } = unknown;
       assert.deepEqual(wrongShown, unknownShown, 'from outside every failure looks the same');
       assert.equal(await lastReason('alice'), 'password-mismatch');
       assert.equal(await lastReason('mallory'), 'unknown-user');
-      await g.gateway.unlockUser('alice');
+      await f.g.gateway.unlockUser('alice');
     });
 
     it('accepts a user without two-factor on the password alone', async () => {
-      await g.gateway.addUser({ name: 'carol', password: 'pw-carol' });
+      await f.g.gateway.addUser({ name: 'carol', password: 'pw-carol' });
       assert.deepEqual(await login({ name: 'carol', password: 'pw-carol' }), {
         result: 'accept',
         username: 'carol',
@@ -69,12 +56,12 @@ for (const { engine, skip } of engines) {
     });
 
     it('checks password and code in one request (append mode)', async () => {
-      alice.phoneClock.advance(60_000);
-      g.clock.advance(60_000);
-      const outcome = await g.auth.login({
+      f.alice.phoneClock.advance(60_000);
+      f.g.clock.advance(60_000);
+      const outcome = await f.g.auth.login({
         username: 'alice',
-        password: alice.password,
-        code: await alice.code(),
+        password: f.alice.password,
+        code: await f.alice.code(),
         context,
       });
       assert.equal(outcome.result, 'accept');
@@ -82,78 +69,87 @@ for (const { engine, skip } of engines) {
 
     it('learns a drifted phone clock from two consecutive codes', async () => {
       // The gateway's clock runs 5 minutes ahead of the phone's: outside +-1 step, inside +-10 min.
-      g.clock.advance(5 * 60_000 + 60_000);
-      alice.phoneClock.advance(60_000);
-      const first = await g.auth.answerCode(challenged(await login(alice)), await alice.code());
+      f.g.clock.advance(5 * 60_000 + 60_000);
+      f.alice.phoneClock.advance(60_000);
+      const first = await f.g.auth.answerCode(
+        challenged(await login(f.alice)),
+        await f.alice.code(),
+      );
       assert.equal(first.result === 'challenge' && first.message, AUTH_MESSAGES.resync);
       assert.equal(await lastReason('alice'), 'clock-drift');
 
-      alice.phoneClock.advance(60_000);
-      const second = await g.auth.answerCode(challenged(first), await alice.code());
+      f.alice.phoneClock.advance(60_000);
+      const second = await f.g.auth.answerCode(challenged(first), await f.alice.code());
       assert.equal(second.result, 'accept');
       assert.equal(await lastReason('alice'), 'otp-resynced');
-      assert.equal((await g.gateway.showToken(alice.serial)).drift, -4);
+      assert.equal((await f.g.gateway.showToken(f.alice.serial)).drift, -4);
 
       // The learned drift holds: the next code is accepted without asking again.
-      alice.phoneClock.advance(60_000);
-      const third = await g.auth.answerCode(challenged(await login(alice)), await alice.code());
+      f.alice.phoneClock.advance(60_000);
+      const third = await f.g.auth.answerCode(
+        challenged(await login(f.alice)),
+        await f.alice.code(),
+      );
       assert.equal(third.result, 'accept');
     });
 
     it('refuses a resync whose second code does not follow the first', async () => {
-      g.clock.advance(5 * 60_000);
-      alice.phoneClock.advance(60_000);
-      const first = await g.auth.answerCode(challenged(await login(alice)), await alice.code());
+      f.g.clock.advance(5 * 60_000);
+      f.alice.phoneClock.advance(60_000);
+      const first = await f.g.auth.answerCode(
+        challenged(await login(f.alice)),
+        await f.alice.code(),
+      );
       assert.equal(first.result === 'challenge' && first.message, AUTH_MESSAGES.resync);
-      const second = await g.auth.answerCode(challenged(first), '000000');
+      const second = await f.g.auth.answerCode(challenged(first), '000000');
       assert.equal(second.result, 'reject');
       assert.equal(await lastReason('alice'), 'resync-mismatch');
-      await g.gateway.unlockUser('alice');
-      g.clock.reset();
+      await f.g.gateway.unlockUser('alice');
+      f.g.clock.reset();
     });
 
     it('refuses every login while the token is locked, and allows them again once unlocked', async () => {
-      const bob = await g.tokenUser('bob');
-      await g.gateway.setTokenStatus(bob.serial, 'lock');
+      const bob = await f.g.tokenUser('bob');
+      await f.g.gateway.setTokenStatus(bob.serial, 'lock');
       const refused = await login(bob);
       assert.equal(refused.result, 'reject');
       assert.equal(await lastReason('bob'), 'token-locked');
-      await g.gateway.setTokenStatus(bob.serial, 'active');
-      const outcome = await g.auth.answerCode(challenged(await login(bob)), await bob.code());
+      await f.g.gateway.setTokenStatus(bob.serial, 'active');
+      const outcome = await f.g.auth.answerCode(challenged(await login(bob)), await bob.code());
       assert.equal(outcome.result, 'accept');
     });
 
     it('sends a one-time code by e-mail through a real SMTP server', async () => {
-      await g.gateway.addUser({
+      await f.g.gateway.addUser({
         name: 'dave',
         password: 'pw-dave',
         email: 'dave@example.com',
         twoFactor: 'email',
       });
-      const before = g.smtp.received.length;
+      const before = f.g.smtp.received.length;
       const outcome = await login({ name: 'dave', password: 'pw-dave' });
       assert.equal(outcome.result === 'challenge' && outcome.message, AUTH_MESSAGES.email);
       assert.deepEqual(outcome.result === 'challenge' && outcome.methods, ['otp']);
-      const mail = g.smtp.received[before];
+      const mail = f.g.smtp.received[before];
       assert.equal(mail?.subject, 'Your Tokenward login code');
       const code = /login code is (\d{6})\./.exec(mail?.text ?? '')?.[1] ?? '';
-      assert.equal((await g.auth.answerCode(challenged(outcome), code)).result, 'accept');
+      assert.equal((await f.g.auth.answerCode(challenged(outcome), code)).result, 'accept');
     });
 
     it('refuses an e-mailed code after its expiry (two-factor-email-expiry)', async () => {
-      await g.store.settings.set('system global.two-factor-email-expiry', 30, g.clock.now);
-      const before = g.smtp.received.length;
+      await f.g.store.settings.set('system global.two-factor-email-expiry', 30, f.g.clock.now);
+      const before = f.g.smtp.received.length;
       const sessionId = challenged(await login({ name: 'dave', password: 'pw-dave' }));
-      assert.match(g.smtp.received[before]?.text ?? '', /for 30 seconds/);
-      const code = /login code is (\d{6})\./.exec(g.smtp.received[before]?.text ?? '')?.[1] ?? '';
-      g.clock.advance(31_000);
-      assert.equal((await g.auth.answerCode(sessionId, code)).result, 'reject');
+      assert.match(f.g.smtp.received[before]?.text ?? '', /for 30 seconds/);
+      const code = /login code is (\d{6})\./.exec(f.g.smtp.received[before]?.text ?? '')?.[1] ?? '';
+      f.g.clock.advance(31_000);
+      assert.equal((await f.g.auth.answerCode(sessionId, code)).result, 'reject');
       assert.equal(await lastReason('dave'), 'code-expired');
-      g.clock.reset();
+      f.g.clock.reset();
     });
 
     it('sends a one-time code by SMS through the webhook', async () => {
-      await g.gateway.addUser({
+      await f.g.gateway.addUser({
         name: 'erin',
         password: 'pw-erin',
         sms: '+15550100',
@@ -161,20 +157,20 @@ for (const { engine, skip } of engines) {
       });
       const outcome = await login({ name: 'erin', password: 'pw-erin' });
       assert.equal(outcome.result === 'challenge' && outcome.message, AUTH_MESSAGES.sms);
-      const sent = g.sms.received.at(-1);
+      const sent = f.g.sms.received.at(-1);
       assert.equal(sent?.to, '+15550100');
       const code = /login code is (\d{6})\./.exec(sent?.text ?? '')?.[1] ?? '';
       const wrong = code === '123456' ? '654321' : '123456';
       const reused = challenged(outcome);
-      assert.equal((await g.auth.answerCode(reused, wrong)).result, 'reject');
+      assert.equal((await f.g.auth.answerCode(reused, wrong)).result, 'reject');
       assert.equal(await lastReason('erin'), 'code-mismatch');
       const again = await login({ name: 'erin', password: 'pw-erin' });
-      const fresh = /login code is (\d{6})\./.exec(g.sms.received.at(-1)?.text ?? '')?.[1] ?? '';
-      assert.equal((await g.auth.answerCode(challenged(again), fresh)).result, 'accept');
+      const fresh = /login code is (\d{6})\./.exec(f.g.sms.received.at(-1)?.text ?? '')?.[1] ?? '';
+      assert.equal((await f.g.auth.answerCode(challenged(again), fresh)).result, 'accept');
     });
 
     it('never writes a password or code to the auth log', async () => {
-      const entries = await g.store.authLog.list({ limit: 1000 });
+      const entries = await f.g.store.authLog.list({ limit: 1000 });
       const written = JSON.stringify(entries);
       for (const secret of ['pw-alice', 'pw-dave', 'pw-erin', 'not-it']) {
         assert.ok(!written.includes(secret), secret);

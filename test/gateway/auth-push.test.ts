@@ -1,53 +1,40 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { PendingPush } from '../../src/mobile/mobile-token.js';
 import { assertRejectsCode } from '../helpers/assert-code.js';
 import { engines } from '../helpers/databases.js';
-import {
-  type GatewayHarness,
-  startGatewayHarness,
-  type TokenUser,
-} from '../helpers/gateway-harness.js';
+import { gatewayWithAlice } from '../helpers/gateway-harness.js';
 
 const context = { frontEnd: 'http', sourceIp: '198.51.100.23', application: 'Intranet' } as const;
 
 for (const { engine, skip } of engines) {
   describe(`push login through the provisioner relay [${engine}]`, { skip }, () => {
-    let g: GatewayHarness;
-    let alice: TokenUser;
-
-    before(async () => {
-      g = await startGatewayHarness(engine);
-      alice = await g.tokenUser('alice');
-    });
-    after(async () => {
-      await g?.close();
-    });
+    const f = gatewayWithAlice(engine);
 
     /** Logs in with the password and asks for a push; returns the wait and the challenge. */
     const startPush = async () => {
-      const challenge = await g.challenge(alice, context);
-      return { challenge, waiting: g.auth.answerPush(challenge.sessionId) };
+      const challenge = await f.g.challenge(f.alice, context);
+      return { challenge, waiting: f.g.auth.answerPush(challenge.sessionId) };
     };
     /** What the phone shows once the push arrives. */
     const arrived = async (): Promise<PendingPush> => {
       for (;;) {
-        const [push] = await alice.phone.pendingPushes(5);
+        const [push] = await f.alice.phone.pendingPushes(5);
         if (push !== undefined) return push;
       }
     };
     const lastReason = async () =>
-      (await g.store.authLog.list({ username: 'alice', limit: 1 }))[0]?.reason;
+      (await f.g.store.authLog.list({ username: 'alice', limit: 1 }))[0]?.reason;
 
     it('accepts when the phone approves, showing who, from where, with what', async () => {
       const { waiting } = await startPush();
       const push = await arrived();
-      assert.equal(push.serial, alice.serial);
+      assert.equal(push.serial, f.alice.serial);
       assert.deepEqual(
         [push.context.username, push.context.user_ip, push.context.user_agent],
         ['alice', '198.51.100.23', 'Intranet'],
       );
-      await alice.phone.answerPush(push.pushId, 'approve');
+      await f.alice.phone.answerPush(push.pushId, 'approve');
       assert.deepEqual(await waiting, {
         result: 'accept',
         username: 'alice',
@@ -58,53 +45,57 @@ for (const { engine, skip } of engines) {
 
     it('rejects when the phone denies', async () => {
       const { waiting } = await startPush();
-      await alice.phone.answerPush((await arrived()).pushId, 'deny');
+      await f.alice.phone.answerPush((await arrived()).pushId, 'deny');
       assert.equal((await waiting).result, 'reject');
       assert.equal(await lastReason(), 'push-denied');
     });
 
     it('with number matching, shows the number and refuses a wrong pick', async () => {
-      await g.store.settings.set('system ftm-push.number-matching', 'enable', g.clock.now);
+      await f.g.store.settings.set('system ftm-push.number-matching', 'enable', f.g.clock.now);
       const first = await startPush();
       const number = first.challenge.number ?? -1;
       assert.ok(number >= 10 && number <= 99);
       assert.match(first.challenge.message, new RegExp(`pick ${number}$`));
       await assertRejectsCode(
-        alice.phone.answerPush((await arrived()).pushId, 'approve', number === 10 ? 11 : 10),
+        f.alice.phone.answerPush((await arrived()).pushId, 'approve', number === 10 ? 11 : 10),
         'TW_PUSH_NUMBER_MISMATCH',
       );
       assert.equal((await first.waiting).result, 'reject');
       assert.equal(await lastReason(), 'push-denied');
 
       const second = await startPush();
-      await alice.phone.answerPush(
+      await f.alice.phone.answerPush(
         (await arrived()).pushId,
         'approve',
         second.challenge.number ?? -1,
       );
       assert.equal((await second.waiting).result, 'accept');
-      await g.store.settings.set('system ftm-push.number-matching', 'disable', g.clock.now);
+      await f.g.store.settings.set('system ftm-push.number-matching', 'disable', f.g.clock.now);
     });
 
     it('rejects when the phone does not answer in time (system ftm-push timeout)', async () => {
-      await g.store.settings.set('system ftm-push.timeout', 10, g.clock.now);
+      await f.g.store.settings.set('system ftm-push.timeout', 10, f.g.clock.now);
       const { waiting } = await startPush();
       await arrived();
       assert.equal((await waiting).result, 'reject');
       assert.equal(await lastReason(), 'push-timeout');
-      assert.deepEqual(await alice.phone.pendingPushes(0), [], 'the expired push is gone');
+      assert.deepEqual(await f.alice.phone.pendingPushes(0), [], 'the expired push is gone');
     });
 
     it('does not offer a push while ftm-push is disabled', async () => {
-      await g.store.settings.set('system ftm-push.status', 'disable', g.clock.now);
-      const outcome = await g.auth.login({ username: 'alice', password: alice.password, context });
+      await f.g.store.settings.set('system ftm-push.status', 'disable', f.g.clock.now);
+      const outcome = await f.g.auth.login({
+        username: 'alice',
+        password: f.alice.password,
+        context,
+      });
       assert.deepEqual(outcome.result === 'challenge' && outcome.methods, ['otp']);
-      const refused = await g.auth.answerPush(
+      const refused = await f.g.auth.answerPush(
         outcome.result === 'challenge' ? outcome.sessionId : '',
       );
       assert.equal(refused.result, 'reject');
       assert.equal(await lastReason(), 'push-unavailable');
-      await g.store.settings.set('system ftm-push.status', 'enable', g.clock.now);
+      await f.g.store.settings.set('system ftm-push.status', 'enable', f.g.clock.now);
     });
   });
 }

@@ -1,68 +1,56 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { engines } from '../helpers/databases.js';
-import {
-  type GatewayHarness,
-  startGatewayHarness,
-  type TokenUser,
-} from '../helpers/gateway-harness.js';
+import { gatewayWithAlice } from '../helpers/gateway-harness.js';
 
 const context = { frontEnd: 'radius', sourceIp: '192.0.2.99', application: 'VPN' } as const;
 
 // Threat: someone with the password sends push after push until the tired user taps "approve".
 for (const { engine, skip } of engines) {
   describe(`push fatigue [${engine}]`, { skip }, () => {
-    let g: GatewayHarness;
-    let alice: TokenUser;
+    const f = gatewayWithAlice(engine);
 
-    before(async () => {
-      g = await startGatewayHarness(engine);
-      alice = await g.tokenUser('alice');
-    });
-    after(async () => {
-      await g?.close();
-    });
-
-    const pushLogin = async () => g.auth.answerPush((await g.challenge(alice, context)).sessionId);
+    const pushLogin = async () =>
+      f.g.auth.answerPush((await f.g.challenge(f.alice, context)).sessionId);
 
     it('holds at most 3 unanswered pushes per token; a 4th is refused at once', async () => {
       const waiting = [pushLogin(), pushLogin(), pushLogin()];
-      let pending = await alice.phone.pendingPushes(0);
-      while (pending.length < 3) pending = await alice.phone.pendingPushes(1);
+      let pending = await f.alice.phone.pendingPushes(0);
+      while (pending.length < 3) pending = await f.alice.phone.pendingPushes(1);
       assert.equal(pending.length, 3);
 
       const fourth = await pushLogin();
       assert.equal(fourth.result, 'reject');
-      const [entry] = await g.store.authLog.list({ username: 'alice', limit: 1 });
+      const [entry] = await f.g.store.authLog.list({ username: 'alice', limit: 1 });
       assert.equal(entry?.reason, 'push-rate-limited:TW_PUSH_RATE_LIMITED');
       assert.equal(
-        (await alice.phone.pendingPushes(0)).length,
+        (await f.alice.phone.pendingPushes(0)).length,
         3,
         'the phone was not pinged again',
       );
 
-      for (const push of pending) await alice.phone.answerPush(push.pushId, 'deny');
+      for (const push of pending) await f.alice.phone.answerPush(push.pushId, 'deny');
       for (const outcome of await Promise.all(waiting)) assert.equal(outcome.result, 'reject');
-      assert.equal((await g.store.users.find('alice'))?.lockedAt, null, 'denials do not lock');
+      assert.equal((await f.g.store.users.find('alice'))?.lockedAt, null, 'denials do not lock');
     });
 
     it('allows pushes again once the pending ones are answered, up to 10 a minute', async () => {
       for (let i = 0; i < 6; i++) {
         const waiting = pushLogin();
-        let [push] = await alice.phone.pendingPushes(0);
-        while (push === undefined) [push] = await alice.phone.pendingPushes(1);
-        await alice.phone.answerPush(push.pushId, 'deny');
+        let [push] = await f.alice.phone.pendingPushes(0);
+        while (push === undefined) [push] = await f.alice.phone.pendingPushes(1);
+        await f.alice.phone.answerPush(push.pushId, 'deny');
         assert.equal((await waiting).result, 'reject');
       }
       // 3 + 6 = 9 this minute; the 10th is sent, the 11th refused.
       const tenth = pushLogin();
-      let [push] = await alice.phone.pendingPushes(0);
-      while (push === undefined) [push] = await alice.phone.pendingPushes(1);
+      let [push] = await f.alice.phone.pendingPushes(0);
+      while (push === undefined) [push] = await f.alice.phone.pendingPushes(1);
       const eleventh = await pushLogin();
       assert.equal(eleventh.result, 'reject');
-      const [entry] = await g.store.authLog.list({ username: 'alice', limit: 1 });
+      const [entry] = await f.g.store.authLog.list({ username: 'alice', limit: 1 });
       assert.equal(entry?.reason, 'push-rate-limited:TW_PUSH_RATE_LIMITED');
-      await alice.phone.answerPush(push.pushId, 'approve');
+      await f.alice.phone.answerPush(push.pushId, 'approve');
       assert.equal((await tenth).result, 'accept');
     });
   });

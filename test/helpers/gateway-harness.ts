@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
 import type { AuthOutcome, LoginContext } from '../../src/gateway/auth/auth-outcome.js';
 import { createGatewayNode } from '../../src/gateway/gateway-node.js';
@@ -130,3 +131,19 @@ export async function startGatewayHarness(engine: DatabaseEngine) {
 
 export type GatewayHarness = Awaited<ReturnType<typeof startGatewayHarness>>;
 export type TokenUser = Awaited<ReturnType<GatewayHarness['tokenUser']>>;
+
+/**
+ * The usual setup of a gateway test suite: registers, in the calling `describe`, hooks that start
+ * a harness with one FortiToken user `alice` and close it after. Read `g` and `alice` in tests.
+ */
+export function gatewayWithAlice(engine: DatabaseEngine): { g: GatewayHarness; alice: TokenUser } {
+  const fixture = {} as { g: GatewayHarness; alice: TokenUser };
+  before(async () => {
+    fixture.g = await startGatewayHarness(engine);
+    fixture.alice = await fixture.g.tokenUser('alice');
+  });
+  after(async () => {
+    await fixture.g?.close();
+  });
+  return fixture;
+}
