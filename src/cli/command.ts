@@ -42,6 +42,16 @@ export function table(headers: readonly string[], rows: readonly (readonly unkno
     .join('\n');
 }
 
+/** What a `list` command prints: the items as JSON with --json, else as aligned columns. */
+export function listing<T>(
+  items: readonly T[],
+  json: unknown,
+  headers: readonly string[],
+  row: (item: T) => readonly unknown[],
+): string {
+  return json === true ? JSON.stringify(items, null, 2) : table(headers, items.map(row));
+}
+
 export function isoTime(epochMs: number | null): string | null {
   return epochMs === null ? null : new Date(epochMs).toISOString().replace(/\.\d+Z$/, 'Z');
 }

@@ -24,7 +24,7 @@ import { formatConfig } from '../protocol/fortios/config-document.js';
 import type { AuthResult, TwoFactor } from '../store/schema.js';
 import { createStore, type Store } from '../store/store.js';
 import { interactiveLogin } from './auth-command.js';
-import { command, isoTime, type Output, parseLogLevel, table } from './command.js';
+import { command, isoTime, listing, type Output, parseLogLevel, table } from './command.js';
 import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
 
 const TWO_FACTORS: readonly TwoFactor[] = ['disable', 'fortitoken', 'email', 'sms'];
@@ -161,18 +161,19 @@ export function gatewayCommand(output: Output) {
   user.addCommand(
     action('list', 'list users', async (gateway, _args, options) => {
       const users = await gateway.listUsers();
-      if (options.json === true) return output.out(JSON.stringify(users, null, 2));
       output.out(
-        table(
+        listing(
+          users,
+          options.json,
           ['USER', 'TWO-FACTOR', 'TOKEN', 'E-MAIL', 'STATUS', 'LOCKED'],
-          users.map((u) => [
+          (u) => [
             u.name,
             u.twoFactor,
             u.tokenSerial,
             u.email,
             u.status,
             u.lockedAt === null ? 'no' : 'yes',
-          ]),
+          ],
         ),
       );
     }).option('--json', 'print JSON'),
@@ -246,18 +247,19 @@ export function gatewayCommand(output: Output) {
         activationExpire:
           t.activationExpiresAt === null ? null : Math.floor(t.activationExpiresAt / 1000),
       }));
-      if (options.json === true) return output.out(JSON.stringify(tokens, null, 2));
       output.out(
-        table(
+        listing(
+          tokens,
+          options.json,
           ['SERIAL', 'LICENCE', 'STATE', 'REG-ID', 'OS-VER', 'ACTIVATION EXPIRES'],
-          tokens.map((t) => [
+          (t) => [
             t.serial,
             t.licence,
             t.state,
             t.regId,
             t.osVer,
             isoTime(t.activationExpire === null ? null : t.activationExpire * 1000),
-          ]),
+          ],
         ),
       );
     })

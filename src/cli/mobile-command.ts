@@ -6,7 +6,7 @@ import { TokenwardError } from '../core/errors.js';
 import { warningCatalog } from '../core/warnings.js';
 import { createMobileToken, type MobileToken, type PendingPush } from '../mobile/mobile-token.js';
 import { decodeQrPng, terminalQr } from '../protocol/qr.js';
-import { command, isoTime, type Output, ReportedError, table } from './command.js';
+import { command, isoTime, listing, type Output, ReportedError } from './command.js';
 import { VERSION } from './version.js';
 
 interface DeviceOptions {
@@ -93,11 +93,12 @@ export function mobileCommand(output: Output) {
   mobile.addCommand(
     action('list', 'list the tokens on this phone', async (token, _args, options) => {
       const tokens = await token.list(options.offline !== true);
-      if (options.json === true) return output.out(JSON.stringify(tokens, null, 2));
       output.out(
-        table(
+        listing(
+          tokens,
+          options.json,
           ['SERIAL', 'LABEL', 'ALGORITHM', 'DIGITS', 'PERIOD', 'ACTIVATED', 'STATUS'],
-          tokens.map((t) => [
+          (t) => [
             t.serial,
             t.label,
             t.algorithm,
@@ -105,7 +106,7 @@ export function mobileCommand(output: Output) {
             `${t.period}s`,
             isoTime(t.activatedAt),
             t.status,
-          ]),
+          ],
         ),
       );
     })

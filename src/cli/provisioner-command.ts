@@ -9,7 +9,7 @@ import { createProvisioner } from '../provisioner/provisioner.js';
 import { startProvisionerService } from '../provisioner/service.js';
 import { redactUrl } from '../store/database.js';
 import { createStore } from '../store/store.js';
-import { command, isoTime, type Output, parseLogLevel, table } from './command.js';
+import { command, isoTime, listing, type Output, parseLogLevel } from './command.js';
 import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
 
 export const DEFAULT_PROVISIONER_LISTEN = '127.0.0.1:8440';
@@ -99,17 +99,18 @@ export function provisionerCommand(output: Output) {
   gateway.addCommand(
     adminCommand('list', 'list enrolled gateways', async (admin, _args, options) => {
       const gateways = await admin.listGateways();
-      if (options.json === true) return output.out(JSON.stringify(gateways, null, 2));
       output.out(
-        table(
+        listing(
+          gateways,
+          options.json,
           ['SERIAL', 'CLUSTER', 'SEALING KEY', 'ENROLLED', 'LAST SEEN'],
-          gateways.map((g) => [
+          (g) => [
             g.serial,
             g.cluster,
             g.sealingKey ? 'yes' : 'no',
             isoTime(g.createdAt),
             isoTime(g.lastSeenAt),
-          ]),
+          ],
         ),
       );
     }).option('--json', 'print JSON'),
@@ -153,18 +154,12 @@ export function provisionerCommand(output: Output) {
   license.addCommand(
     adminCommand('list', 'list licences', async (admin, _args, options) => {
       const licences = await admin.listLicences();
-      if (options.json === true) return output.out(JSON.stringify(licences, null, 2));
       output.out(
-        table(
+        listing(
+          licences,
+          options.json,
           ['LICENCE', 'KIND', 'TOKENS', 'CLUSTER', 'TRANSFER', 'CREATED'],
-          licences.map((l) => [
-            l.name,
-            l.kind,
-            l.tokens,
-            l.cluster,
-            l.transferPolicy,
-            isoTime(l.createdAt),
-          ]),
+          (l) => [l.name, l.kind, l.tokens, l.cluster, l.transferPolicy, isoTime(l.createdAt)],
         ),
       );
     }).option('--json', 'print JSON'),
@@ -195,12 +190,14 @@ export function provisionerCommand(output: Output) {
         activationExpire:
           t.activationExpiresAt === null ? null : Math.floor(t.activationExpiresAt / 1000),
       }));
-      if (options.json === true) return output.out(JSON.stringify(rows, null, 2));
       output.out(
-        table(
-          ['SERIAL', 'LICENCE', 'STATE', 'REG-ID', 'ACTIVATED'],
-          rows.map((r) => [r.serial, r.licence, r.state, r.regId, r.activatedAt]),
-        ),
+        listing(rows, options.json, ['SERIAL', 'LICENCE', 'STATE', 'REG-ID', 'ACTIVATED'], (r) => [
+          r.serial,
+          r.licence,
+          r.state,
+          r.regId,
+          r.activatedAt,
+        ]),
       );
     })
       .option('--cluster <name>', 'only tokens of this cluster')

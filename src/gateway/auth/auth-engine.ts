@@ -184,9 +184,12 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
   /** The user's token, when it can take a login now, or the reason it cannot. */
   const usableToken = async (
     user: User,
+    /** The user's token row when the caller has already read it. */
+    read?: Fortitoken,
   ): Promise<{ token: Fortitoken; seed: Uint8Array } | { reason: string }> => {
     const token =
-      user.tokenSerial === null ? undefined : await store.fortitokens.find(user.tokenSerial);
+      read ??
+      (user.tokenSerial === null ? undefined : await store.fortitokens.find(user.tokenSerial));
     if (token === undefined) return { reason: 'no-token' };
     if (token.status === 'lock') return { reason: 'token-locked' };
     if (token.state !== 'provisioned' || token.seedEnc === null) {
@@ -292,25 +295,14 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     return { attempt: known, session, user, policy };
   };
 
-  /** A FortiToken user's password with the token's digits appended, taken apart. */
-  async function splitAppended(
-    user: User,
-    given: string,
-  ): Promise<{ password: string; code: string } | undefined> {
-    if (user.twoFactor !== 'fortitoken' || user.tokenSerial === null) return undefined;
-    const digits = (await store.fortitokens.find(user.tokenSerial))?.digits ?? 6;
-    const code = given.slice(-digits);
-    if (given.length <= digits || !/^\d+$/.test(code)) return undefined;
-    return { password: given.slice(0, -digits), code };
-  }
-
   async function tokenCodeDecision(
     user: User,
     code: string,
     context: LoginContext,
     resync?: PendingResync,
+    token?: Fortitoken,
   ): Promise<Decision> {
-    const usable = await usableToken(user);
+    const usable = await usableToken(user, token);
     if ('reason' in usable) return { result: 'reject', reason: usable.reason };
     const verdict = await checkTokenCode({
       fortitokens: store.fortitokens,
@@ -395,8 +387,14 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
       }
       let code = input.code;
       let passwordRight: boolean;
-      const split =
-        input.codeAppended === undefined ? undefined : await splitAppended(user, input.password);
+      // Read once: its digits split an appended code, and the code check uses the same row.
+      const token =
+        input.codeAppended === undefined ||
+        user.twoFactor !== 'fortitoken' ||
+        user.tokenSerial === null
+          ? undefined
+          : await store.fortitokens.find(user.tokenSerial);
+      const split = token === undefined ? undefined : splitAppended(input.password, token.digits);
       if (split !== undefined && (await verifyPassword(split.password, user.passwordHash))) {
         passwordRight = true;
         code = split.code;
@@ -416,7 +414,7 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
       if (code !== undefined && user.twoFactor === 'fortitoken') {
         return conclude(
           { ...attempt, method: 'fortitoken' },
-          await tokenCodeDecision(user, code, input.context),
+          await tokenCodeDecision(user, code, input.context, undefined, token),
         );
       }
       if (input.codeAppended === 'required') {
@@ -504,6 +502,16 @@ function sessionContext(session: AuthSession): LoginContext {
     ...(session.application === null ? {} : { application: session.application }),
     ...(session.client === null ? {} : { client: session.client }),
   };
+}
+
+/** A password with a token code of `digits` digits appended, taken apart. */
+function splitAppended(
+  given: string,
+  digits: number,
+): { password: string; code: string } | undefined {
+  const code = given.slice(-digits);
+  if (given.length <= digits || !/^\d+$/.test(code)) return undefined;
+  return { password: given.slice(0, -digits), code };
 }
 
 /** Why a user may not log in at all right now, if so. */
