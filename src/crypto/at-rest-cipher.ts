@@ -30,7 +30,10 @@ export function createAtRestCipher(masterKey: Uint8Array): AtRestCipher {
       }
       const data = Buffer.from(body, 'base64url');
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64url'));
+        // authTagLength fixed: else a 4-byte tag (2^32 guesses to forge) would be taken too.
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64url'), {
+          authTagLength: 16,
+        });
         decipher.setAAD(Buffer.from(aad)).setAuthTag(data.subarray(data.length - 16));
         return Buffer.concat([
           decipher.update(data.subarray(0, data.length - 16)),

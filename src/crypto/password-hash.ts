@@ -12,8 +12,12 @@ export interface ScryptParameters {
 export const DEFAULT_SCRYPT_PARAMETERS: ScryptParameters = { logN: 16, r: 8, p: 1 };
 
 const KEY_LENGTH = 32;
+const SALT_LENGTH = 16;
+/** Unpadded base64 of exactly SALT_LENGTH and KEY_LENGTH bytes (22 and 43 characters). */
 const FORMAT =
-  /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
+  /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]{22})\$([A-Za-z0-9+/]{43})$/;
+/** What a stored hash may ask for: at least our floor, at most what a login can afford (1 GiB). */
+const LIMITS = { logN: [10, 20], r: [1, 32], p: [1, 16] } as const;
 
 /**
  * Hashes a password with scrypt on libuv's thread pool (never on the event loop). The result
@@ -23,7 +27,7 @@ export async function hashPassword(
   password: string,
   parameters: ScryptParameters = DEFAULT_SCRYPT_PARAMETERS,
 ): Promise<string> {
-  const salt = randomBytes(16);
+  const salt = randomBytes(SALT_LENGTH);
   const hash = await derive(password, salt, parameters);
   const { logN, r, p } = parameters;
   return `$scrypt$ln=${logN},r=${r},p=${p}$${b64(salt)}$${b64(hash)}`;
@@ -32,8 +36,7 @@ export async function hashPassword(
 /** True when `password` matches; a malformed stored hash is TW_PASSWORD_HASH_INVALID. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const { parameters, salt, hash } = parsePasswordHash(stored);
-  const candidate = await derive(password, salt, parameters, hash.length);
-  return timingSafeEqual(candidate, hash);
+  return timingSafeEqual(await derive(password, salt, parameters), hash);
 }
 
 /** True when `stored` was made with weaker parameters than `parameters` and should be redone. */
@@ -45,37 +48,37 @@ export function passwordNeedsRehash(
   return current.logN < parameters.logN || current.r < parameters.r || current.p < parameters.p;
 }
 
+/**
+ * Throws TW_PASSWORD_HASH_INVALID unless `stored` is a whole hash of ours: known parameters in
+ * range, a 16-byte salt and a 32-byte digest. A short digest would match nearly any password.
+ */
+export function checkPasswordHash(stored: string): void {
+  parsePasswordHash(stored);
+}
+
 function parsePasswordHash(stored: string) {
-  const match = FORMAT.exec(stored);
-  const [, logN, r, p, salt, hash] = match ?? [];
+  const [, logN, r, p, salt, hash] = FORMAT.exec(stored) ?? [];
   const parameters = { logN: Number(logN), r: Number(r), p: Number(p) };
-  if (
-    match === null ||
-    salt === undefined ||
-    hash === undefined ||
-    parameters.logN < 10 ||
-    parameters.logN > 22 ||
-    parameters.r < 1 ||
-    parameters.p < 1
-  ) {
-    throw new TokenwardError('TW_PASSWORD_HASH_INVALID', { detail: 'not a $scrypt$ hash' });
+  const inRange = (Object.keys(LIMITS) as (keyof typeof LIMITS)[]).every(
+    (name) => parameters[name] >= LIMITS[name][0] && parameters[name] <= LIMITS[name][1],
+  );
+  const memory = 128 * 2 ** parameters.logN * parameters.r;
+  if (salt === undefined || hash === undefined || !inRange || memory > 2 ** 30) {
+    throw new TokenwardError('TW_PASSWORD_HASH_INVALID', {
+      detail: 'not a whole $scrypt$ hash with parameters in range',
+    });
   }
   return { parameters, salt: Buffer.from(salt, 'base64'), hash: Buffer.from(hash, 'base64') };
 }
 
-function derive(
-  password: string,
-  salt: Buffer,
-  { logN, r, p }: ScryptParameters,
-  length = KEY_LENGTH,
-): Promise<Buffer> {
+function derive(password: string, salt: Buffer, { logN, r, p }: ScryptParameters): Promise<Buffer> {
   const N = 2 ** logN;
   return new Promise((resolve, reject) => {
     // scrypt needs 128 * N * r bytes; allow twice that so the default 32 MiB cap never bites.
     scrypt(
       password.normalize('NFC'),
       salt,
-      length,
+      KEY_LENGTH,
       { N, r, p, maxmem: 256 * N * r },
       (error, key) => (error === null ? resolve(key) : reject(error)),
     );

@@ -58,7 +58,9 @@ export function open(recipientPrivateKey: KeyObject, sealed: Uint8Array, aad: st
       ephemeralPublic,
       recipientPublic,
     );
-    const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(33, HEADER_LENGTH));
+    const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(33, HEADER_LENGTH), {
+      authTagLength: TAG_LENGTH,
+    });
     decipher.setAAD(Buffer.from(aad)).setAuthTag(data.subarray(data.length - TAG_LENGTH));
     return Buffer.concat([
       decipher.update(data.subarray(HEADER_LENGTH, data.length - TAG_LENGTH)),

@@ -2,7 +2,7 @@ import { TokenwardError } from '../core/errors.js';
 import { parseSerial } from '../core/serial.js';
 import type { TokenState } from '../core/token-state.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
-import { hashPassword } from '../crypto/password-hash.js';
+import { checkPasswordHash, hashPassword } from '../crypto/password-hash.js';
 import type {
   ConfigEntry,
   ConfigSection,
@@ -165,7 +165,7 @@ async function localUser(store: Store, entry: ConfigEntry, now: number): Promise
           first?.text === 'ENC' && !first.quoted && second !== undefined
             ? Buffer.from(second.text, 'base64').toString('utf8')
             : await hashPassword(single(setting));
-        if (!passwordHash.startsWith('$scrypt$'))
+        if (!isWholePasswordHash(passwordHash))
           invalid(setting.line, 'passwd ENC must be a value `config show` printed');
         break;
       }
@@ -320,4 +320,13 @@ function invalid(line: number, problem: string): never {
     message: `Line ${line}: ${problem}. Nothing was changed.`,
     data: { line },
   });
+}
+
+function isWholePasswordHash(stored: string): boolean {
+  try {
+    checkPasswordHash(stored);
+    return true;
+  } catch {
+    return false;
+  }
 }

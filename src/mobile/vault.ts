@@ -99,6 +99,7 @@ export function openVaultFile<T>(dir: string, pin: string | undefined): VaultFil
           'aes-256-gcm',
           dataKey(key),
           Buffer.from(envelope.nonce, 'base64'),
+          { authTagLength: 16 },
         );
         decipher.setAuthTag(data.subarray(data.length - 16));
         const plain = Buffer.concat([

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
 import type { AuthOutcome, LoginContext } from '../../src/gateway/auth/auth-outcome.js';
+import type { PasswordHasher } from '../../src/gateway/auth/first-factor.js';
 import { createGatewayNode } from '../../src/gateway/gateway-node.js';
 import { createNotifier } from '../../src/gateway/notifier.js';
 import { createLogger } from '../../src/log/create-logger.js';
@@ -25,7 +26,10 @@ export type Challenge = Extract<AuthOutcome, { result: 'challenge' }>;
  * server and SMS webhook, and phones that are real mobile tokens. The gateway's clock runs with
  * real time but tests may move it (time is a parameter, never faked globally).
  */
-export async function startGatewayHarness(engine: DatabaseEngine) {
+export async function startGatewayHarness(
+  engine: DatabaseEngine,
+  options: { passwords?: PasswordHasher } = {},
+) {
   const provisioner = await startProvisionerHarness(engine, undefined, { realTime: true });
   const smtp = await startSmtpSink();
   const sms = await startSmsWebhook();
@@ -46,6 +50,7 @@ export async function startGatewayHarness(engine: DatabaseEngine) {
     notifier,
     clock: () => clock.now,
     serial: GATEWAY_SERIAL,
+    ...options,
   });
   const added = await provisioner.provisioner.admin.addGateway(
     { serial: GATEWAY_SERIAL },

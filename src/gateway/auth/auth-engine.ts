@@ -1,8 +1,7 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { AtRestCipher } from '../../crypto/at-rest-cipher.js';
-import { hashPassword, verifyPassword } from '../../crypto/password-hash.js';
 import type { AuthSession } from '../../store/repositories/auth-session-repository.js';
 import type { Fortitoken } from '../../store/repositories/fortitoken-repository.js';
 import { isUserLocked, type User } from '../../store/repositories/user-repository.js';
@@ -17,6 +16,12 @@ import {
   type ChallengeMethod,
   type LoginContext,
 } from './auth-outcome.js';
+import {
+  type CodeAppended,
+  createFirstFactor,
+  type PasswordHasher,
+  scryptHasher,
+} from './first-factor.js';
 import { checkLoginCode, newLoginCode, sealLoginCode } from './login-code.js';
 import { pushLogin } from './push-login.js';
 import { newSessionId, sessionHash } from './session-id.js';
@@ -35,6 +40,8 @@ export interface AuthEngineDependencies {
   readonly node?: string;
   /** How long a challenge waits for its answer (default 120 s). */
   readonly sessionSeconds?: number;
+  /** Password hashing (default: scrypt on the thread pool). */
+  readonly passwords?: PasswordHasher;
 }
 
 /** One decision, before it is told: what happened, and why for the log. */
@@ -88,8 +95,7 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
   const clock = deps.clock ?? Date.now;
   const monotonic = deps.monotonic ?? (() => performance.now());
   const sessionMs = (deps.sessionSeconds ?? 120) * 1000;
-  // Unknown users still cost one scrypt, so timing does not tell which names exist.
-  let decoyHash: Promise<string> | undefined;
+  const firstFactor = createFirstFactor(deps.passwords ?? scryptHasher);
 
   /** Logs the decision, counts a failure, clears the count on success; returns what to tell. */
   const conclude = async (attempt: Attempt, decision: Decision): Promise<AuthOutcome> => {
@@ -366,7 +372,7 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
        * RADIUS append mode: the code may trail the password (`optional`: or the password may
        * be all there is, and a challenge follows; `required`: it must).
        */
-      codeAppended?: 'required' | 'optional';
+      codeAppended?: CodeAppended;
       context: LoginContext;
     }): Promise<AuthOutcome> {
       const started = monotonic();
@@ -380,32 +386,29 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
         ...(user === undefined ? {} : { user }),
         policy,
       };
-      if (user === undefined) {
-        decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
-        await verifyPassword(input.password, await decoyHash);
-        return conclude(attempt, { result: 'reject', reason: 'unknown-user' });
-      }
-      let code = input.code;
-      let passwordRight: boolean;
       // Read once: its digits split an appended code, and the code check uses the same row.
       const token =
         input.codeAppended === undefined ||
-        user.twoFactor !== 'fortitoken' ||
+        user?.twoFactor !== 'fortitoken' ||
         user.tokenSerial === null
           ? undefined
           : await store.fortitokens.find(user.tokenSerial);
-      const split = token === undefined ? undefined : splitAppended(input.password, token.digits);
-      if (split !== undefined && (await verifyPassword(split.password, user.passwordHash))) {
-        passwordRight = true;
-        code = split.code;
-      } else if (split === undefined || input.codeAppended === 'optional') {
-        passwordRight = await verifyPassword(input.password, user.passwordHash);
-      } else {
-        passwordRight = false;
+      const password = await firstFactor({
+        stored: user?.passwordHash,
+        given: input.password,
+        codeAppended: input.codeAppended,
+        digits: token?.digits,
+      });
+      if (user === undefined)
+        return conclude(attempt, { result: 'reject', reason: 'unknown-user' });
+      if (!password.right && password.hashInvalid === true) {
+        log.error({ user: user.name }, 'stored password hash is malformed: set the password again');
+        return conclude(attempt, { result: 'reject', reason: 'password-hash-invalid' });
       }
+      const code = password.right ? (password.code ?? input.code) : input.code;
       const barred = userBarred(user, clock());
       if (barred !== undefined) return conclude(attempt, { result: 'reject', reason: barred });
-      if (!passwordRight) {
+      if (!password.right) {
         return conclude(attempt, { result: 'reject', reason: 'password-mismatch', failure: true });
       }
       if (user.twoFactor === 'disable') {
@@ -502,16 +505,6 @@ function sessionContext(session: AuthSession): LoginContext {
     ...(session.application === null ? {} : { application: session.application }),
     ...(session.client === null ? {} : { client: session.client }),
   };
-}
-
-/** A password with a token code of `digits` digits appended, taken apart. */
-function splitAppended(
-  given: string,
-  digits: number,
-): { password: string; code: string } | undefined {
-  const code = given.slice(-digits);
-  if (given.length <= digits || !/^\d+$/.test(code)) return undefined;
-  return { password: given.slice(0, -digits), code };
 }
 
 /** Why a user may not log in at all right now, if so. */

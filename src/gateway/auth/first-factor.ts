@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { isTokenwardError } from '../../core/errors.js';
+import { hashPassword, verifyPassword } from '../../crypto/password-hash.js';
+
+/** Where password hashes are made and checked (the default: scrypt on libuv's thread pool). */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, stored: string): Promise<boolean>;
+}
+
+export const scryptHasher: PasswordHasher = { hash: hashPassword, verify: verifyPassword };
+
+/** RADIUS append mode: the code must trail the password, or may. */
+export type CodeAppended = 'required' | 'optional';
+
+export type FirstFactorVerdict =
+  | { readonly right: true; readonly code?: string }
+  | { readonly right: false; readonly hashInvalid?: true };
+
+/**
+ * Checks a password at a cost that depends on the request alone, never on the user: one hash, or
+ * two when a code may or may not be appended (the password is tried with and without its
+ * trailing digits). An unknown user, a user without a token and a wrong password all cost the
+ * same, so the time of an answer does not tell which names exist.
+ */
+export function createFirstFactor(hasher: PasswordHasher) {
+  let decoy: Promise<string> | undefined;
+  const decoyHash = () => {
+    decoy ??= hasher.hash(randomBytes(16).toString('hex'));
+    return decoy;
+  };
+
+  return async (input: {
+    /** The user's stored hash; undefined for an unknown user. */
+    readonly stored: string | undefined;
+    readonly given: string;
+    readonly codeAppended?: CodeAppended | undefined;
+    /** The digits of the user's token, when a code may be appended to the password. */
+    readonly digits?: number | undefined;
+  }): Promise<FirstFactorVerdict> => {
+    const split =
+      input.digits === undefined || input.codeAppended === undefined
+        ? undefined
+        : splitAppended(input.given, input.digits);
+    const whole = { password: input.given };
+    // Without trailing digits the password is all there is (a missing code is told apart later).
+    const tries: ({ password: string; code?: string } | undefined)[] =
+      input.codeAppended === undefined
+        ? [whole]
+        : input.codeAppended === 'required'
+          ? [split ?? whole]
+          : [split, whole];
+    const stored = input.stored;
+    try {
+      const results = await Promise.all(
+        tries.map(async (attempt) =>
+          attempt === undefined || stored === undefined
+            ? hasher.verify(input.given, await decoyHash()).then(() => false)
+            : hasher.verify(attempt.password, stored),
+        ),
+      );
+      const index = results.indexOf(true);
+      const winner = index < 0 ? undefined : tries[index];
+      if (winner === undefined) return { right: false };
+      return winner.code === undefined ? { right: true } : { right: true, code: winner.code };
+    } catch (error) {
+      if (isTokenwardError(error, 'TW_PASSWORD_HASH_INVALID')) {
+        return { right: false, hashInvalid: true };
+      }
+      throw error;
+    }
+  };
+}
+
+/** A password with a token code of `digits` digits appended, taken apart. */
+function splitAppended(
+  given: string,
+  digits: number,
+): { password: string; code: string } | undefined {
+  const code = given.slice(-digits);
+  if (given.length <= digits || !/^\d+$/.test(code)) return undefined;
+  return { password: given.slice(0, -digits), code };
+}
