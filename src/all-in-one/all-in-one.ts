@@ -120,8 +120,6 @@ export async function startAllInOne(options: AllInOneOptions) {
       httpUrl: urlOf(options.http.host, http.server.address()),
       radius: radiusAddress,
       firstRun,
-      /** Settles if background polling stops by itself (an unexpected error). */
-      failed: poller.done,
       /** Stops taking work, lets what is in flight finish, closes the database. */
       close,
     };

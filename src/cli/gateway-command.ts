@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
@@ -26,6 +25,7 @@ import { createStore, type Store } from '../store/store.js';
 import { interactiveLogin } from './auth-command.js';
 import { command, isoTime, listing, type Output, parseLogLevel, table } from './command.js';
 import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
+import { serveUntilStopped } from './serve-until-stopped.js';
 
 const TWO_FACTORS: readonly TwoFactor[] = ['disable', 'fortitoken', 'email', 'sms'];
 const AUTH_RESULTS: readonly AuthResult[] = ['accept', 'reject', 'challenge'];
@@ -630,10 +630,10 @@ export function gatewayCommand(output: Output) {
           auth,
           onRoundFailed: (error) => output.err(`Poll failed: ${error.message} (${error.code})`),
         });
-        await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM'), poller.done]);
-        await poller.stop();
-        await Promise.all([http?.close(), radius?.close()]);
-        output.out('Stopped.');
+        await serveUntilStopped(output, async () => {
+          await poller.stop();
+          await Promise.all([http?.close(), radius?.close()]);
+        });
       },
     )
       .option('--provisioner <url>', 'the provisioning service, if it moved since enrolment')

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { TokenwardError } from '../core/errors.js';
 import { TOKEN_STATES, type TokenState } from '../core/token-state.js';
 import { createAtRestCipher } from '../crypto/at-rest-cipher.js';
@@ -11,6 +10,7 @@ import { redactUrl } from '../store/database.js';
 import { createStore } from '../store/store.js';
 import { command, isoTime, listing, type Output, parseLogLevel } from './command.js';
 import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
+import { serveUntilStopped } from './serve-until-stopped.js';
 
 export const DEFAULT_PROVISIONER_LISTEN = '127.0.0.1:8440';
 
@@ -61,9 +61,7 @@ export function provisionerCommand(output: Output) {
           'Press Ctrl-C to stop.',
         ].join('\n'),
       );
-      await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
-      output.out('Stopping: finishing requests in flight.');
-      await running.close();
+      await serveUntilStopped(output, running.close);
     },
   );
 

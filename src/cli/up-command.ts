@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { ALL_IN_ONE_GATEWAY, type AllInOne, startAllInOne } from '../all-in-one/all-in-one.js';
 import { DEFAULT_RADIUS_PORT } from '../gateway/radius/radius-server.js';
 import { createLogger } from '../log/create-logger.js';
@@ -6,6 +5,7 @@ import { redactUrl } from '../store/database.js';
 import { command, type Output, parseLogLevel } from './command.js';
 import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
 import { DEFAULT_PROVISIONER_LISTEN } from './provisioner-command.js';
+import { serveUntilStopped } from './serve-until-stopped.js';
 
 export const DEFAULT_HTTP_LISTEN = '127.0.0.1:8441';
 export const DEFAULT_RADIUS_LISTEN = `127.0.0.1:${DEFAULT_RADIUS_PORT}`;
@@ -41,14 +41,7 @@ export function upCommand(output: Output) {
         onPollFailed: (error) => output.err(`Poll failed: ${error.message} (${error.code})`),
       });
       output.out(banner(running, options.data, redactUrl(url)));
-      const stopped = await Promise.race([
-        once(process, 'SIGINT'),
-        once(process, 'SIGTERM'),
-        running.failed.then(() => undefined),
-      ]);
-      output.out('Stopping: finishing requests in flight.');
-      await running.close();
-      output.out(stopped === undefined ? 'Stopped after an error.' : 'Stopped.');
+      await serveUntilStopped(output, running.close);
     },
   );
 }

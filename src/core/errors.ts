@@ -108,6 +108,12 @@ export const errorCatalog = {
     expose: false,
     message: 'A stored password hash is malformed. Set the password again.',
   },
+  TW_STORE_UNAVAILABLE: {
+    status: 503,
+    expose: true,
+    message:
+      'The database cannot be reached or cannot write just now. Nothing was changed; try again in a few seconds.',
+  },
   TW_DATABASE_URL_INVALID: {
     status: 500,
     expose: true,

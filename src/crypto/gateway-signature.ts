@@ -62,9 +62,14 @@ export function verifyGatewayRequest(input: {
   now: number;
 }): void {
   const { authorization } = input;
-  const skew = Math.abs(Math.floor(input.now / 1000) - authorization.timestamp);
-  if (skew > MAX_CLOCK_SKEW_SECONDS) {
-    throw new TokenwardError('TW_GATEWAY_AUTH_STALE', { detail: `skew ${skew} s` });
+  // Positive: the gateway's clock is ahead of ours. Told to the gateway, so its admin can act.
+  const skew = authorization.timestamp - Math.floor(input.now / 1000);
+  if (Math.abs(skew) > MAX_CLOCK_SKEW_SECONDS) {
+    throw new TokenwardError('TW_GATEWAY_AUTH_STALE', {
+      message: `The gateway's clock is ${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} the token server's (at most ${MAX_CLOCK_SKEW_SECONDS} s is allowed). Synchronise the gateway clock (NTP) and retry.`,
+      data: { skew_seconds: skew },
+      detail: `skew ${skew} s`,
+    });
   }
   const expected = mac(input.key, authorization.timestamp, input.body);
   if (!timingSafeEqual(expected, authorization.signature)) {

@@ -22,6 +22,7 @@ import {
   type ProvisionerConnection,
   saveCredential,
 } from './provisioner-link.js';
+import { describeTokenServerStatus } from './token-server-status.js';
 
 export interface GatewayDependencies {
   readonly store: Store;
@@ -407,6 +408,8 @@ export function createGateway(deps: GatewayDependencies) {
             tokens: batch.map((t) => ({ token: t.serial, seed_version: t.seedVersion })),
           }),
         );
+        // A refusal of the whole request (clock skew, credential) is no round at all.
+        if (response.d.result === 0) throw remoteError(response);
         members = response.d.__clustered_sns as typeof members;
         const current = await provisioner();
         for (const entry of (response.d.tokens ?? []) as Record<string, unknown>[]) {
@@ -456,7 +459,7 @@ export function createGateway(deps: GatewayDependencies) {
     async diagnose(serial?: string) {
       const tokens =
         serial === undefined ? await store.fortitokens.list() : [await tokenNamed(serial)];
-      const status = await connection.lastStatus();
+      const described = describeTokenServerStatus(await connection.lastStatus());
       const rows = tokens.map(
         (t) =>
           `${t.serial.padEnd(17)}${(t.status === 'lock' ? 'locked' : t.state).padEnd(18)}${t.drift}`,
@@ -467,7 +470,10 @@ export function createGateway(deps: GatewayDependencies) {
         ...rows,
         '',
         `Total activated token: ${tokens.filter((t) => t.state === 'provisioned').length}`,
-        `Token server status: ${String(status)}`,
+        `Token server status: ${described.word}`,
+        ...(described.refusal === undefined
+          ? []
+          : [`Token server refused this gateway: ${described.refusal}`]),
       ].join('\n');
     },
 

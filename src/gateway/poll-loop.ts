@@ -1,42 +1,56 @@
-import { TokenwardError } from '../core/errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isTokenwardError, TokenwardError } from '../core/errors.js';
 import type { AuthEngine } from './auth/auth-engine.js';
 import type { Gateway } from './gateway.js';
 
 /** How often the gateway polls: often while a phone may be activating, else now and then. */
 export const POLL_INTERVAL_MS = { waiting: 10_000, idle: 60_000 } as const;
+/** After a failed round: 1 s, doubling per failure in a row, at most the idle interval. */
+const RETRY_MS = { first: 1_000, max: POLL_INTERVAL_MS.idle } as const;
 
 /**
  * The gateway's background work until stopped: poll the token server (DESIGN section 6) and
- * sweep ended login sessions. A round that fails (the token server is down) is reported and
- * retried at the next one; anything unexpected ends the loop with its error.
+ * sweep ended login sessions. A round that fails for any reason (token server down, database
+ * away) is reported and retried with backoff: the loop never ends by itself, so a node whose
+ * dependency comes back carries on without a restart.
  */
 export function startPollLoop(deps: {
   gateway: Gateway;
   auth: AuthEngine;
   onRoundFailed: (error: TokenwardError) => void;
+  onRoundDone?: () => void;
+  /** Overrides POLL_INTERVAL_MS (tests). */
+  intervals?: { readonly waiting: number; readonly idle: number };
 }) {
+  const intervals = deps.intervals ?? POLL_INTERVAL_MS;
   const stop = new AbortController();
+  // The signal ends a pause early; its listener goes with the pause (no leak per round).
   const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      stop.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    sleep(ms, undefined, { signal: stop.signal }).catch(() => undefined);
 
   const running = (async () => {
+    let failures = 0;
     while (!stop.signal.aborted) {
       let waiting = false;
       try {
         await deps.auth.sweepSessions();
         await deps.gateway.poll({ all: true });
         waiting = (await deps.gateway.listTokens('provisioning')).length > 0;
+        failures = 0;
+        deps.onRoundDone?.();
       } catch (error) {
-        if (!(error instanceof TokenwardError)) throw error;
-        deps.onRoundFailed(error);
+        failures++;
+        deps.onRoundFailed(
+          isTokenwardError(error) ? error : new TokenwardError('TW_INTERNAL', { cause: error }),
+        );
       }
-      await pause(waiting ? POLL_INTERVAL_MS.waiting : POLL_INTERVAL_MS.idle);
+      await pause(
+        failures > 0
+          ? Math.min(RETRY_MS.first * 2 ** (failures - 1), RETRY_MS.max)
+          : waiting
+            ? intervals.waiting
+            : intervals.idle,
+      );
     }
   })();
 
@@ -46,7 +60,5 @@ export function startPollLoop(deps: {
       stop.abort();
       await running;
     },
-    /** Settles if the loop ends by itself (an unexpected error). */
-    done: running,
   };
 }

@@ -7,6 +7,12 @@ import {
 } from '../protocol/softtoken/gateway-client.js';
 import { openSeed } from '../protocol/softtoken/seed-sealing.js';
 import type { Store } from '../store/store.js';
+import {
+  readTokenServerStatus,
+  statusOfAnswer,
+  TOKEN_SERVER_STATUS_KEY,
+  type TokenServerStatus,
+} from './token-server-status.js';
 
 /** What a gateway node needs to talk to its provisioner; kept encrypted in the settings table. */
 export interface GatewayCredential {
@@ -106,8 +112,6 @@ export function createProvisionerLink(credential: GatewayCredential, clock: () =
 
 export type ProvisionerLink = ReturnType<typeof createProvisionerLink>;
 
-const SERVER_STATUS_KEY = 'gateway.token-server-status';
-
 /**
  * This node's way to the provisioner, opened on first use: every exchange records whether the
  * token server answered (for `diagnose` and /healthz), and a network failure becomes
@@ -125,6 +129,8 @@ export function createProvisionerConnection(deps: {
   const { store, cipher, clock } = deps;
   let serial = deps.serial;
   let link: ProvisionerLink | undefined;
+  const record = (status: TokenServerStatus) =>
+    store.settings.set(TOKEN_SERVER_STATUS_KEY, status, status.at);
 
   const current = async (): Promise<ProvisionerLink> => {
     if (link === undefined) {
@@ -152,23 +158,30 @@ export function createProvisionerConnection(deps: {
       send: (link: ProvisionerLink) => Promise<SoftTokenResponse>,
     ): Promise<SoftTokenResponse> {
       const opened = await current();
+      let response: SoftTokenResponse;
       try {
-        const response = await send(opened);
-        await store.settings.set(SERVER_STATUS_KEY, 'reachable', clock());
-        return response;
+        response = await send(opened);
       } catch (error) {
         if ((error as Error).name === 'AbortError') throw error;
-        await store.settings.set(SERVER_STATUS_KEY, 'unreachable', clock());
-        throw new TokenwardError('TW_PROVISIONER_UNREACHABLE', {
+        const unreachable = new TokenwardError('TW_PROVISIONER_UNREACHABLE', {
           message: `The token server ${opened.provisionerUrl} cannot be reached. Check the network; the gateway retries at its next poll.`,
           cause: error,
         });
+        await record({
+          status: 'unreachable',
+          code: unreachable.code,
+          message: unreachable.message,
+          at: clock(),
+        });
+        throw unreachable;
       }
+      await record(statusOfAnswer(response, clock()));
+      return response;
     },
 
-    /** `reachable` or `unreachable` as the last exchange of any node found it. */
-    async lastStatus(): Promise<string> {
-      return String((await store.settings.get(SERVER_STATUS_KEY)) ?? 'unreachable');
+    /** How the last exchange of any node went. */
+    async lastStatus(): Promise<TokenServerStatus | undefined> {
+      return readTokenServerStatus(await store.settings.get(TOKEN_SERVER_STATUS_KEY));
     },
   };
 }

@@ -105,7 +105,10 @@ export async function pushStatus(
           return {
             push_id: id,
             status: statusAt(push, at),
-            token_code: push.tokenCode,
+            token_code:
+              push.tokenCode === null
+                ? null
+                : Buffer.from(ctx.cipher.decrypt(push.tokenCode, pushCodeAad(push.id))).toString(),
             hmac: push.hmac,
             error: null,
           };
@@ -189,7 +192,11 @@ export async function replyToPush(
     push.id,
     {
       status: mismatch || request.action === 'deny' ? 'denied' : 'approved',
-      tokenCode: mismatch ? null : (request.token_code ?? null),
+      // Encrypted at rest: a code read from the table must not log anyone in.
+      tokenCode:
+        mismatch || request.token_code === undefined
+          ? null
+          : ctx.cipher.encrypt(Buffer.from(request.token_code), pushCodeAad(push.id)),
       hmac: mismatch ? null : request.hmac,
     },
     now,
@@ -209,3 +216,6 @@ export async function replyToPush(
   if (mismatch) throw new TokenwardError('TW_PUSH_NUMBER_MISMATCH');
   return { fields: { accepted: true }, result: 2, error: null };
 }
+
+/** The AAD of an approving code kept (encrypted) until the gateway collects it. */
+const pushCodeAad = (pushId: string) => `push-token-code:${pushId}`;

@@ -3,6 +3,7 @@ import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg';
 import { TokenwardError } from '../core/errors.js';
 import type { Database } from './schema.js';
+import { withOutagesCoded } from './store-unavailable.js';
 
 export type DatabaseEngine = 'sqlite' | 'postgres';
 
@@ -33,7 +34,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
     database.pragma('synchronous = NORMAL');
     return {
       engine: 'sqlite',
-      db: new Kysely({ dialect: new SqliteDialect({ database }), plugins }),
+      db: new Kysely({ dialect: withOutagesCoded(new SqliteDialect({ database })), plugins }),
     };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
@@ -41,10 +42,16 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
       connectionString: url,
       max: options.poolSize ?? 10,
       types: pgTypes,
+      // During an outage a request fails within this instead of queueing for a connection.
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
     });
+    // An idle client's socket closed (PostgreSQL restarted, or its backend was terminated): pg
+    // drops that client and the next query opens a new one. Unheard, the error ends the process.
+    pool.on('error', () => undefined);
     return {
       engine: 'postgres',
-      db: new Kysely({ dialect: new PostgresDialect({ pool }), plugins }),
+      db: new Kysely({ dialect: withOutagesCoded(new PostgresDialect({ pool })), plugins }),
     };
   }
   throw new TokenwardError('TW_DATABASE_URL_INVALID', { detail: `scheme of ${redactUrl(url)}` });

@@ -15,6 +15,24 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * An outage of one PostgreSQL database, as a restart looks to its clients: every backend
+ * terminated (idle pool clients too) and new connections refused until `end()`.
+ */
+export async function postgresOutage(url: string): Promise<{ end(): Promise<void> }> {
+  const name = new URL(url).pathname.slice(1);
+  await withAdmin(async (client) => {
+    await client.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    await client.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
+  });
+  return {
+    end: () => withAdmin((client) => client.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`)),
+  };
+}
+
 async function postgresReachable(): Promise<string | false> {
   const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
   try {

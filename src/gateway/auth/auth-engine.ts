@@ -463,6 +463,7 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
           connection,
           token: usable.token,
           seed: usable.seed,
+          fortitokens: store.fortitokens,
           sessionRef: session.idHash.slice(0, 32),
           context: {
             username: user.name,

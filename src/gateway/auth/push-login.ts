@@ -1,6 +1,9 @@
 import { verifyTotp } from '../../core/verify-totp.js';
 import { verifyPushReplyHmac } from '../../protocol/softtoken/push-proof.js';
-import type { Fortitoken } from '../../store/repositories/fortitoken-repository.js';
+import type {
+  Fortitoken,
+  FortitokenRepository,
+} from '../../store/repositories/fortitoken-repository.js';
 import type { ProvisionerConnection } from '../provisioner-link.js';
 
 /** What the phone shows with a push: who wants in, from where, with what, when. */
@@ -33,6 +36,8 @@ export async function pushLogin(input: {
   readonly connection: ProvisionerConnection;
   readonly token: Fortitoken;
   readonly seed: Uint8Array;
+  /** Where the approving code's step is claimed. */
+  readonly fortitokens: Pick<FortitokenRepository, 'advanceStep'>;
   /** Not the session id itself (a bearer secret), but a name for it. */
   readonly sessionRef: string;
   readonly context: PushContext;
@@ -93,7 +98,7 @@ export async function pushLogin(input: {
         return { outcome: 'push-denied' };
       case 'approved':
         return {
-          outcome: approvalProven(input, pushId, status, clock())
+          outcome: (await approvalProven(input, pushId, status, clock()))
             ? 'push-approved'
             : 'push-proof-invalid',
         };
@@ -103,18 +108,20 @@ export async function pushLogin(input: {
   }
 }
 
-function approvalProven(
-  input: { readonly token: Fortitoken; readonly seed: Uint8Array },
+async function approvalProven(
+  input: {
+    readonly token: Fortitoken;
+    readonly seed: Uint8Array;
+    readonly fortitokens: Pick<FortitokenRepository, 'advanceStep'>;
+  },
   pushId: string,
   answer: { token_code?: string | null; hmac?: string | null },
   now: number,
-): boolean {
+): Promise<boolean> {
   const { token, seed } = input;
   if (typeof answer.hmac !== 'string' || typeof answer.token_code !== 'string') return false;
   if (!verifyPushReplyHmac(seed, pushId, 'approve', answer.hmac)) return false;
-  // The code shows the phone holds the seed now; it is not claimed as a login step, since the
-  // HMAC already binds this approval to this one push.
-  return verifyTotp({
+  const verdict = verifyTotp({
     seed,
     code: answer.token_code,
     now,
@@ -123,5 +130,11 @@ function approvalProven(
     period: token.period,
     window: 1,
     drift: token.drift,
-  }).ok;
+  });
+  if (!verdict.ok) return false;
+  // The approving code is spent: it passed through the relay, so it must not log in again. The
+  // claim may find the step already used (a code login a moment ago); the HMAC still binds this
+  // approval to this one push, so it counts either way.
+  await input.fortitokens.advanceStep(token.serial, verdict.step, token.drift, now);
+  return true;
 }

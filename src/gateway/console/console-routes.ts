@@ -10,6 +10,7 @@ import type { Store } from '../../store/store.js';
 import type { Gateway } from '../gateway.js';
 import { readGatewayPolicy, settingKey } from '../gateway-settings.js';
 import { newRadiusClient } from '../radius/new-radius-client.js';
+import { describeTokenServerStatus, type TokenServerStatus } from '../token-server-status.js';
 import { type ConsoleSession, createConsoleSessions } from './console-sessions.js';
 
 /** Where the console's admin account lives (name and scrypt hash). */
@@ -148,7 +149,7 @@ export function consoleRoutes(deps: ConsoleDependencies): FastifyPluginAsync {
             used: seats.used,
             free: seats.seats - seats.used,
           })),
-          tokenServer: await gateway.connection.lastStatus(),
+          tokenServer: tokenServerLine(await gateway.connection.lastStatus()),
           recentLogins: await store.authLog.list({ limit: 10 }),
         };
       });
@@ -388,4 +389,10 @@ function sameToken(given: string | string[] | undefined, expected: string): bool
   if (typeof given !== 'string') return false;
   const [a, b] = [Buffer.from(given), Buffer.from(expected)];
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The dashboard's line: the word, and the refusal when there is one. */
+function tokenServerLine(status: TokenServerStatus | undefined): string {
+  const { word, refusal } = describeTokenServerStatus(status);
+  return refusal === undefined ? word : `${word}: refused, ${refusal}`;
 }

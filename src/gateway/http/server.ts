@@ -5,6 +5,7 @@ import { isTokenwardError, TokenwardError } from '../../core/errors.js';
 import type { Store } from '../../store/store.js';
 import type { AuthEngine } from '../auth/auth-engine.js';
 import { type ConsoleDependencies, consoleRoutes } from '../console/console-routes.js';
+import { readTokenServerStatus, TOKEN_SERVER_STATUS_KEY } from '../token-server-status.js';
 import { apiDocsRoutes, OPENAPI_INFO } from './api-docs.js';
 import { loginRoutes } from './login-routes.js';
 
@@ -29,15 +30,20 @@ export function buildGatewayServer(options: {
   const closing = new AbortController();
   app.addHook('preClose', async () => closing.abort());
 
+  // 503 only when logins cannot work (the database); a token server that is away or refuses
+  // the gateway degrades activation and push, and says why.
   app.get('/healthz', async (_request, reply) => {
     const database = await options.store.ping();
     const tokenServer = database
-      ? String((await options.store.settings.get('gateway.token-server-status')) ?? 'unknown')
-      : 'unknown';
+      ? readTokenServerStatus(await options.store.settings.get(TOKEN_SERVER_STATUS_KEY))
+      : undefined;
     return reply.code(database ? 200 : 503).send({
-      status: database ? 'ok' : 'degraded',
+      status: database && tokenServer?.status === 'reachable' ? 'ok' : 'degraded',
       database: database ? 'ok' : 'unreachable',
-      token_server: tokenServer,
+      token_server: tokenServer?.status ?? 'unknown',
+      ...(tokenServer?.code === undefined
+        ? {}
+        : { token_server_error: { code: tokenServer.code, message: tokenServer.message ?? '' } }),
     });
   });
   app.register(swagger, { openapi: OPENAPI_INFO });

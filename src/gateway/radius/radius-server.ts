@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { isTokenwardError } from '../../core/errors.js';
 import type { AtRestCipher } from '../../crypto/at-rest-cipher.js';
 import {
   checkRequestMessageAuthenticator,
@@ -97,7 +98,14 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
       socket.send(cached, from.port, from.address);
       return;
     }
-    const { flow, username, outcome } = await decide(request, client);
+    let decided: Awaited<ReturnType<typeof decide>>;
+    try {
+      decided = await decide(request, client);
+    } catch (error) {
+      cache.abandon(key);
+      throw error;
+    }
+    const { flow, username, outcome } = decided;
     const response = encodeResponse(request, responseCode(outcome), answer(outcome), client.secret);
     cache.finish(key, response, clock());
     if (!closing.signal.aborted) socket.send(response, from.port, from.address);
@@ -171,7 +179,15 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
 
   socket.on('message', (datagram, from) => {
     const handled = handle(datagram, from).catch((error: unknown) => {
-      log.error({ err: error, source: from.address }, 'radius request failed');
+      // No answer: the NAS retries, then fails over to its next RADIUS server (docs/radius.md).
+      if (isTokenwardError(error, 'TW_STORE_UNAVAILABLE')) {
+        log.warn(
+          { code: error.code, source: from.address },
+          'radius request unanswered: database away',
+        );
+      } else {
+        log.error({ err: error, source: from.address }, 'radius request failed');
+      }
     });
     inFlight.add(handled);
     void handled.finally(() => inFlight.delete(handled));
