@@ -32,9 +32,9 @@ export async function interactiveLogin(
       const code = (await prompt.ask(pushOffered ? 'Code (empty for push): ' : 'Code: ')) ?? '';
       if (code === '' && pushOffered) {
         output.out('Push sent to the mobile token; waiting for the answer...');
-        outcome = await auth.answerPush(outcome.sessionId);
+        outcome = await auth.answerPush(outcome.sessionId, { context });
       } else {
-        outcome = await auth.answerCode(outcome.sessionId, code.trim());
+        outcome = await auth.answerCode(outcome.sessionId, code.trim(), { context });
       }
     }
     if (outcome.result === 'reject') {

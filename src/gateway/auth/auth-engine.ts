@@ -63,11 +63,15 @@ type Decision =
       readonly message: string;
     };
 
-/** How a second step names its first: the session, and optionally who it must belong to. */
+/**
+ * Who answers a challenge: the session is bound to the front end (and RADIUS client) it was
+ * opened through and to its user, so a RADIUS State cannot be answered over HTTP or from
+ * another NAS. Without a context the answer comes from the HTTP login API.
+ */
 export interface ResumeOptions {
   /** The user the front end was told about (RADIUS User-Name); another session's user is refused. */
   readonly username?: string;
-  /** Where the request came from, for the log line when the session is unknown. */
+  /** The front end and client the answer came through; also the log line's context. */
   readonly context?: LoginContext;
 }
 
@@ -279,6 +283,21 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     };
     if (session === undefined) {
       return { attempt, refusal: { result: 'reject', reason: 'session-invalid' } };
+    }
+    const answeredThrough = context ?? { frontEnd: 'http' };
+    if (
+      answeredThrough.frontEnd !== session.frontEnd ||
+      (answeredThrough.client ?? null) !== session.client
+    ) {
+      log.warn(
+        {
+          user: session.username,
+          opened: { front_end: session.frontEnd, client: session.client },
+          answered: { front_end: answeredThrough.frontEnd, client: answeredThrough.client ?? null },
+        },
+        'login session answered through another front end or client: refused',
+      );
+      return { attempt, refusal: { result: 'reject', reason: 'session-binding-mismatch' } };
     }
     if (username !== undefined && username !== session.username) {
       return { attempt, refusal: { result: 'reject', reason: 'session-user-mismatch' } };

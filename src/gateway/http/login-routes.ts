@@ -81,7 +81,12 @@ export function loginRoutes(auth: AuthEngine, closing: AbortSignal): FastifyPlug
         },
       },
       async (request, reply) =>
-        answer(reply, await auth.answerCode(request.body.session_id, request.body.code)),
+        answer(
+          reply,
+          await auth.answerCode(request.body.session_id, request.body.code, {
+            context: { frontEnd: 'http', sourceIp: request.ip },
+          }),
+        ),
     );
 
     app.post<{ Body: { session_id: string } }>(
@@ -97,6 +102,7 @@ export function loginRoutes(auth: AuthEngine, closing: AbortSignal): FastifyPlug
         answer(
           reply,
           await auth.answerPush(request.body.session_id, {
+            context: { frontEnd: 'http', sourceIp: request.ip },
             signal: AbortSignal.any([abortedWhenGone(reply), closing]),
           }),
         ),
