@@ -89,13 +89,19 @@ export const errorCatalog = {
     status: 401,
     expose: true,
     message:
-      'The Authorization header must be "TW1-HMAC-SHA256 sn=<serial>,ts=<unix seconds>,sig=<base64>".',
+      'The Authorization header must be "TW1-HMAC-SHA256 sn=<serial>,ts=<unix seconds>,nonce=<base64url>,sig=<base64>".',
   },
   TW_GATEWAY_AUTH_STALE: {
     status: 401,
     expose: true,
     message:
       'The request timestamp is more than 300 seconds from the server clock. Synchronise the gateway clock (NTP) and retry.',
+  },
+  TW_REQUEST_REPLAYED: {
+    status: 401,
+    expose: true,
+    message:
+      'This signed request was received before (its nonce is spent): a replay, or a client resending the same bytes. Send a new request; each is signed with a fresh nonce.',
   },
   TW_GATEWAY_AUTH_INVALID: {
     status: 401,

@@ -23,12 +23,15 @@ export interface GatewayAuthorization {
   readonly serial: string;
   /** Unix seconds when the gateway signed. */
   readonly timestamp: number;
+  /** 16 random bytes (base64url) that make each request unique; a second use is a replay. */
+  readonly nonce: string;
   readonly signature: Buffer;
 }
 
 /**
- * `Authorization: TW1-HMAC-SHA256 sn=<serial>,ts=<unix>,sig=<base64 HMAC-SHA256(secret, ts "\n"
- * sha256hex(body))>`. Signing the body's digest binds the header to exactly these bytes.
+ * `Authorization: TW1-HMAC-SHA256 sn=<serial>,ts=<unix>,nonce=<base64url>,sig=<base64
+ * HMAC-SHA256(secret, ts "\n" nonce "\n" sha256hex(body))>`. Signing the body's digest binds the
+ * header to exactly these bytes; the nonce lets the provisioner take each signed request once.
  */
 export function signGatewayRequest(input: {
   serial: string;
@@ -37,18 +40,35 @@ export function signGatewayRequest(input: {
   now: number;
 }): string {
   const timestamp = Math.floor(input.now / 1000);
-  const signature = mac(input.secret, timestamp, input.body).toString('base64');
-  return `${SCHEME} sn=${input.serial},ts=${timestamp},sig=${signature}`;
+  const nonce = randomBytes(16).toString('base64url');
+  const signature = mac(input.secret, timestamp, nonce, input.body).toString('base64');
+  return `${SCHEME} sn=${input.serial},ts=${timestamp},nonce=${nonce},sig=${signature}`;
 }
 
 /** Reads the header; the caller then looks up the secret of `serial` and calls `verify...`. */
 export function parseGatewayAuthorization(header: string | undefined): GatewayAuthorization {
-  const match = /^TW1-HMAC-SHA256 sn=([A-Z0-9]{16}),ts=(\d{1,12}),sig=([A-Za-z0-9+/]{43}=)$/.exec(
-    header?.trim() ?? '',
-  );
-  if (match === null) throw new TokenwardError('TW_GATEWAY_AUTH_MALFORMED');
-  const [, serial = '', timestamp = '', signature = ''] = match;
-  return { serial, timestamp: Number(timestamp), signature: Buffer.from(signature, 'base64') };
+  const text = header?.trim() ?? '';
+  const match =
+    /^TW1-HMAC-SHA256 sn=([A-Z0-9]{16}),ts=(\d{1,12}),nonce=([A-Za-z0-9_-]{22}),sig=([A-Za-z0-9+/]{43}=)$/.exec(
+      text,
+    );
+  if (match === null) {
+    throw new TokenwardError('TW_GATEWAY_AUTH_MALFORMED', {
+      ...(/^TW1-HMAC-SHA256 sn=[A-Z0-9]{16},ts=\d{1,12},sig=/.test(text)
+        ? {
+            message:
+              'This gateway signs requests without a nonce (Tokenward before 0.2), which lets a recorded request be replayed. Upgrade the gateway.',
+          }
+        : {}),
+    });
+  }
+  const [, serial = '', timestamp = '', nonce = '', signature = ''] = match;
+  return {
+    serial,
+    timestamp: Number(timestamp),
+    nonce,
+    signature: Buffer.from(signature, 'base64'),
+  };
 }
 
 /**
@@ -71,7 +91,7 @@ export function verifyGatewayRequest(input: {
       detail: `skew ${skew} s`,
     });
   }
-  const expected = mac(input.key, authorization.timestamp, input.body);
+  const expected = mac(input.key, authorization.timestamp, authorization.nonce, input.body);
   if (!timingSafeEqual(expected, authorization.signature)) {
     throw new TokenwardError('TW_GATEWAY_AUTH_INVALID', {
       detail: `bad signature for ${authorization.serial}`,
@@ -79,7 +99,12 @@ export function verifyGatewayRequest(input: {
   }
 }
 
-function mac(key: string | Uint8Array, timestamp: number, body: string | Uint8Array): Buffer {
+function mac(
+  key: string | Uint8Array,
+  timestamp: number,
+  nonce: string,
+  body: string | Uint8Array,
+): Buffer {
   const digest = createHash('sha256').update(body).digest('hex');
-  return createHmac('sha256', key).update(`${timestamp}\n${digest}`).digest();
+  return createHmac('sha256', key).update(`${timestamp}\n${nonce}\n${digest}`).digest();
 }

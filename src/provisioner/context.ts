@@ -5,6 +5,7 @@ import type { Repositories, Store } from '../store/store.js';
 import type { AttemptLimiter } from './attempt-limiter.js';
 import type { ChangeNotifier } from './change-notifier.js';
 import type { ProvisionerConfig } from './config.js';
+import type { ReplayGuard } from './replay-guard.js';
 
 /** What every provisioner use case is given (built once by createProvisioner). */
 export interface ProvisionerContext {
@@ -17,6 +18,8 @@ export interface ProvisionerContext {
   readonly clock: () => number;
   readonly changes: ChangeNotifier;
   readonly activationLimiter: AttemptLimiter;
+  /** Refuses a signed request seen before (its nonce taken). */
+  readonly takeOnce: ReplayGuard;
 }
 
 /** Who did it, for the audit log: `gateway:<serial>`, `device:<reg-id>` or `admin`. */

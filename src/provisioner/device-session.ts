@@ -1,6 +1,9 @@
 import { TokenwardError } from '../core/errors.js';
 import type { MobileRequestBase } from '../protocol/softtoken/messages.js';
-import { verifyMobileRequest } from '../protocol/softtoken/mobile-signature.js';
+import {
+  MAX_DEVICE_SKEW_SECONDS,
+  verifyMobileRequest,
+} from '../protocol/softtoken/mobile-signature.js';
 import type { Device } from '../store/repositories/device-repository.js';
 import type { Token } from '../store/repositories/token-repository.js';
 import type { ProvisionerContext } from './context.js';
@@ -13,8 +16,25 @@ export async function authenticateDevice(
 ): Promise<Device> {
   const device = await ctx.store.devices.find(message.registration_id);
   if (device === undefined) throw new TokenwardError('TW_DEVICE_UNKNOWN');
-  verifyMobileRequest(message, Buffer.from(device.identityKey, 'base64'), now);
+  await verifySignedOnce(ctx, message, Buffer.from(device.identityKey, 'base64'), now);
   return device;
+}
+
+/** The phone's signature, then its nonce taken: a recorded request does not work twice. */
+export async function verifySignedOnce(
+  ctx: ProvisionerContext,
+  message: MobileRequestBase,
+  identityKey: Uint8Array,
+  now: number,
+): Promise<void> {
+  verifyMobileRequest(message, identityKey, now);
+  await ctx.takeOnce({
+    signer: `device:${message.registration_id}`,
+    nonce: message.nonce,
+    signedAt: message.timestamp,
+    windowSeconds: MAX_DEVICE_SKEW_SECONDS,
+    now,
+  });
 }
 
 /** The token, if it is activated on this phone; otherwise TW_TOKEN_NOT_ON_DEVICE. */

@@ -1,5 +1,9 @@
 import { TokenwardError } from '../core/errors.js';
-import { parseGatewayAuthorization, verifyGatewayRequest } from '../crypto/gateway-signature.js';
+import {
+  MAX_CLOCK_SKEW_SECONDS,
+  parseGatewayAuthorization,
+  verifyGatewayRequest,
+} from '../crypto/gateway-signature.js';
 import type { GatewayRequestBase, MessageError } from '../protocol/softtoken/messages.js';
 import type { Cluster } from '../store/repositories/cluster-repository.js';
 import type { Gateway } from '../store/repositories/gateway-repository.js';
@@ -37,6 +41,14 @@ export async function authenticateGateway(
   }
   const key = ctx.cipher.decrypt(gateway.secretHashEnc, gatewaySecretAad(gateway.serial));
   verifyGatewayRequest({ authorization, key, body, now });
+  // After the signature: only the gateway itself can spend its nonces.
+  await ctx.takeOnce({
+    signer: `gateway:${gateway.serial}`,
+    nonce: authorization.nonce,
+    signedAt: authorization.timestamp,
+    windowSeconds: MAX_CLOCK_SKEW_SECONDS,
+    now,
+  });
   return gateway;
 }
 

@@ -7,11 +7,11 @@ import { TokenwardError } from '../core/errors.js';
 import { lifecycleOf, transitionToken } from '../core/token-state.js';
 import { registrationId } from '../crypto/identity-signature.js';
 import type { MobileProvisionRequest } from '../protocol/softtoken/messages.js';
-import { verifyMobileRequest } from '../protocol/softtoken/mobile-signature.js';
 import { sealSeed } from '../protocol/softtoken/seed-sealing.js';
 import type { ActivationCodeRecord } from '../store/repositories/activation-code-repository.js';
 import type { Token } from '../store/repositories/token-repository.js';
 import { audit, type ProvisionerContext } from './context.js';
+import { verifySignedOnce } from './device-session.js';
 import type { MessageOutcome } from './message-outcome.js';
 import { decryptSeed, encryptSeed, mintSeed } from './token-seeds.js';
 
@@ -53,7 +53,7 @@ export async function activateToken(
       detail: 'reg-id is not the identity key hash',
     });
   }
-  verifyMobileRequest(request, identityKey, now);
+  await verifySignedOnce(ctx, request, identityKey, now);
 
   const wantedKind = request.transfer_code === undefined ? 'activation' : 'transfer';
   let code: ActivationCode | undefined;

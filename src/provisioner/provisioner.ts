@@ -16,6 +16,7 @@ import type { MessageOutcome } from './message-outcome.js';
 import { activateToken } from './mobile-activation.js';
 import { requestTransfer } from './mobile-transfer.js';
 import { createPush, pollPushes, pushStatus, replyToPush } from './push-relay.js';
+import { createReplayGuard } from './replay-guard.js';
 import { pollTokens } from './token-polling.js';
 import { provisionTokens, revokeTokens } from './token-provisioning.js';
 
@@ -57,6 +58,7 @@ export function createProvisioner(deps: ProvisionerDependencies) {
     config,
     clock: deps.clock ?? Date.now,
     changes: createChangeNotifier(),
+    takeOnce: createReplayGuard(deps.store),
     activationLimiter: createAttemptLimiter(
       (key) => (key.startsWith('code:') ? perCode : perAddress),
       windowSeconds,

@@ -25,9 +25,16 @@ export interface Database {
   auditLog: AuditLogTable;
   authSessions: AuthSessionsTable;
   authLog: AuthLogTable;
+  requestNonces: RequestNoncesTable;
 }
 
 // --- provisioner ---------------------------------------------------------------------------
+
+/** A signed request's nonce (scoped by signer), kept until the request's window has passed. */
+export interface RequestNoncesTable {
+  nonce: string;
+  expiresAt: number;
+}
 
 export interface ClustersTable {
   id: string;

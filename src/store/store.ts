@@ -12,6 +12,7 @@ import { createGatewayRepository } from './repositories/gateway-repository.js';
 import { createLicenceRepository } from './repositories/licence-repository.js';
 import { createPushRepository } from './repositories/push-repository.js';
 import { createRadiusClientRepository } from './repositories/radius-client-repository.js';
+import { createRequestNonceRepository } from './repositories/request-nonce-repository.js';
 import { createSettingRepository } from './repositories/setting-repository.js';
 import { createTokenRepository } from './repositories/token-repository.js';
 import { createUserRepository } from './repositories/user-repository.js';
@@ -33,6 +34,7 @@ function createRepositories(db: Kysely<Database>) {
     auditLog: createAuditLogRepository(db),
     authSessions: createAuthSessionRepository(db),
     authLog: createAuthLogRepository(db),
+    requestNonces: createRequestNonceRepository(db),
   };
 }
 

@@ -74,11 +74,30 @@ describe('gateway request signature (DESIGN section 5)', () => {
   it('has the documented shape and verifies', () => {
     assert.match(
       header,
-      /^TW1-HMAC-SHA256 sn=FGT3HD3915801656,ts=1700000000,sig=[A-Za-z0-9+/]{43}=$/,
+      /^TW1-HMAC-SHA256 sn=FGT3HD3915801656,ts=1700000000,nonce=[\w-]{22},sig=[A-Za-z0-9+/]{43}=$/,
     );
     const authorization = parseGatewayAuthorization(header);
     assert.equal(authorization.serial, serial);
     verifyGatewayRequest({ authorization, key: secret, body, now: now + 299_000 });
+    assert.notEqual(
+      signGatewayRequest({ serial, secret, body, now }),
+      header,
+      'a fresh nonce each',
+    );
+  });
+
+  it('refuses a signature moved to another nonce', () => {
+    const other = header.replace(/nonce=[\w-]{22}/, `nonce=${'A'.repeat(22)}`);
+    assertThrowsCode(
+      () =>
+        verifyGatewayRequest({
+          authorization: parseGatewayAuthorization(other),
+          key: secret,
+          body,
+          now,
+        }),
+      'TW_GATEWAY_AUTH_INVALID',
+    );
   });
 
   it('refuses a forged signature, another body, or another secret', () => {

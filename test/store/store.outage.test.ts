@@ -87,7 +87,7 @@ describe('services survive a PostgreSQL outage', { skip: postgres?.skip ?? 'no p
     fetch(`${provisionerUrl}/SoftToken/Provisioning.asmx/Process`, {
       method: 'POST',
       headers: {
-        authorization: `TW1-HMAC-SHA256 sn=${SERIAL},ts=${Math.floor(Date.now() / 1000)},sig=${Buffer.alloc(32).toString('base64')}`,
+        authorization: `TW1-HMAC-SHA256 sn=${SERIAL},ts=${Math.floor(Date.now() / 1000)},nonce=${'A'.repeat(22)},sig=${Buffer.alloc(32).toString('base64')}`,
       },
       body: '{"d":{"__type":"SoftToken.PollingRequest","__version":"4"}}',
     }).then(async (response) => ({

@@ -74,6 +74,8 @@ export interface MobileRequestBase {
   readonly registration_id: string;
   /** Unix seconds; requests more than 300 s from the server clock are refused. */
   readonly timestamp: number;
+  /** 16 random bytes, base64url: each signed request is taken once. */
+  readonly nonce: string;
   readonly signature: string;
 }
 

@@ -1,11 +1,11 @@
-import type { KeyObject } from 'node:crypto';
+import { type KeyObject, randomBytes } from 'node:crypto';
 import { postSoftToken, type SoftTokenResponse } from './gateway-client.js';
 import type { MobileMessageName, MobileRequests } from './messages.js';
 import { signMobileRequest } from './mobile-signature.js';
 
 export type MobileMessageFields<N extends MobileMessageName> = Omit<
   MobileRequests[N],
-  'registration_id' | 'timestamp' | 'signature'
+  'registration_id' | 'timestamp' | 'nonce' | 'signature'
 >;
 
 /** A phone's identity towards the provisioner: its reg-id and Ed25519 identity key. */
@@ -32,6 +32,7 @@ export function createMobileClient(
         __version: '4',
         registration_id: phone.registrationId,
         timestamp: Math.floor(clock() / 1000),
+        nonce: randomBytes(16).toString('base64url'),
         ...fields,
       });
       return postSoftToken(endpoint, JSON.stringify({ d: message }), {}, signal);

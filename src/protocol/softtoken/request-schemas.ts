@@ -67,10 +67,19 @@ function mobile(name: MobileMessageName, properties: Schema, required: string[])
       ...envelope(name),
       registration_id: regId,
       timestamp: unixSeconds,
+      nonce: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' },
       signature: { type: 'string', pattern: '^[A-Za-z0-9+/]{86}==$' },
       ...properties,
     },
-    required: ['__type', '__version', 'registration_id', 'timestamp', 'signature', ...required],
+    required: [
+      '__type',
+      '__version',
+      'registration_id',
+      'timestamp',
+      'nonce',
+      'signature',
+      ...required,
+    ],
     additionalProperties: false,
   };
 }

@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import { initial } from './001-initial.js';
 import { auth } from './002-auth.js';
+import { requestNonces } from './003-request-nonces.js';
 
 /** Every migration in order; names sort lexically, as Kysely's Migrator requires. */
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-auth': auth,
+  '003-request-nonces': requestNonces,
 };
