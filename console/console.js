@@ -160,7 +160,18 @@ const views = {
           time(t.activationExpiresAt),
           t.drift,
           actions(
-            t.user && button('Resend', act('resend')),
+            t.user && t.state !== 'provisioned' && button('Resend', act('resend')),
+            t.user &&
+              t.state === 'provisioned' &&
+              button('Reprovision', () =>
+                window.confirm(
+                  `Reprovision ${t.serial}? The phone that has it stops working and ${t.user} gets a new activation.`,
+                )
+                  ? api('POST', `/tokens/${t.serial}/reprovision`, { confirm: true }).then(
+                      () => `${t.serial}: reprovisioned; activation sent.`,
+                    )
+                  : Promise.resolve(`${t.serial}: not reprovisioned.`),
+              ),
             t.state !== 'new' && button('Revoke', act('revoke')),
             button(
               t.status === 'lock' ? 'Unlock' : 'Lock',

@@ -313,6 +313,28 @@ export function gatewayCommand(output: Output) {
   );
   token.addCommand(
     action(
+      'reprovision',
+      'move a token to a new phone: a new activation code; the phone that has it stops working',
+      async (gateway, args, options) => {
+        if (options.yes !== true) {
+          throw new TokenwardError('TW_CONFIRMATION_REQUIRED', {
+            message: `Reprovisioning ${args[0] ?? 'the token'} stops the phone that has it. Run again with --yes to confirm.`,
+            data: { field: '--yes' },
+          });
+        }
+        const done = await gateway.reprovisionToken(
+          args[0] ?? '',
+          options.expireHours === undefined ? undefined : Number(options.expireHours),
+        );
+        output.out(`Token ${done.serial} reprovisioned; activation sent by ${done.delivered}.`);
+      },
+    )
+      .argument('<serial>', 'the token serial')
+      .option('--yes', 'confirm: the phone that has the token stops working')
+      .option('--expire-hours <n>', 'activation code lifetime, 1 to 168 hours (default 72)'),
+  );
+  token.addCommand(
+    action(
       'resend',
       'send the pending activation again (a new code if it ran out)',
       async (gateway, args) => {

@@ -97,6 +97,17 @@ export const errorCatalog = {
     message:
       'The request timestamp is more than 300 seconds from the server clock. Synchronise the gateway clock (NTP) and retry.',
   },
+  TW_TOKEN_ACTIVE: {
+    status: 409,
+    expose: true,
+    message:
+      'The token is active on a phone. Resending does not re-issue it; reprovision it (confirmed) to move it to a new phone.',
+  },
+  TW_CONFIRMATION_REQUIRED: {
+    status: 400,
+    expose: true,
+    message: 'This action cannot be undone and needs confirmation: add --yes (or confirm in the console).',
+  },
   TW_REQUEST_REPLAYED: {
     status: 401,
     expose: true,

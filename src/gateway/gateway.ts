@@ -150,8 +150,21 @@ export function createGateway(deps: GatewayDependencies) {
     return free.serial;
   };
 
-  const provisionToken = async (serial: string, expireHours?: number) => {
+  /**
+   * Issues a new activation code (and seed) and sends it. A token active on a phone is cut off
+   * by this, so it is refused unless `reprovision` says the admin confirmed exactly that.
+   */
+  const provisionToken = async (
+    serial: string,
+    expireHours?: number,
+    options: { reprovision?: boolean } = {},
+  ) => {
     const token = await tokenNamed(serial);
+    if (token.state === 'provisioned' && options.reprovision !== true) {
+      throw new TokenwardError('TW_TOKEN_ACTIVE', {
+        message: `Token ${token.serial} is active on a phone. To move it to a new phone (the old one stops working), reprovision it: \`gateway token reprovision ${token.serial} --yes\` or Reprovision in the console.`,
+      });
+    }
     const user = await store.users.findByToken(token.serial);
     const label = user === undefined ? undefined : `${user.name}@${(await provisioner()).serial}`;
     const hours = expireHours ?? (await readGatewayPolicy(store)).activationExpiryHours;
@@ -191,9 +204,10 @@ export function createGateway(deps: GatewayDependencies) {
     await store.auditLog.append({
       at: now,
       actor: 'admin',
-      action: 'token.provision',
+      action: token.state === 'provisioned' ? 'token.reprovision' : 'token.provision',
       subject: token.serial,
       outcome: 'success',
+      ...(token.state === 'provisioned' ? { detail: { previousRegId: token.regId } } : {}),
     });
     return { serial: token.serial, delivered: await deliver(await tokenNamed(token.serial)) };
   };
@@ -362,7 +376,10 @@ export function createGateway(deps: GatewayDependencies) {
 
     provisionToken,
 
-    /** Sends the pending activation again, or provisions anew when its code has run out. */
+    /**
+     * Sends the pending activation again, or provisions anew when its code has run out. Never
+     * re-issues a token active on a phone (that is `reprovisionToken`, confirmed).
+     */
     async resendActivation(serial: string) {
       const token = await tokenNamed(serial);
       if (token.state === 'provisioning' && (token.activationExpiresAt ?? 0) > clock()) {
@@ -370,6 +387,10 @@ export function createGateway(deps: GatewayDependencies) {
       }
       return provisionToken(token.serial);
     },
+
+    /** Re-issues a token active on a phone: that phone's token stops working. Audited. */
+    reprovisionToken: (serial: string, expireHours?: number) =>
+      provisionToken(serial, expireHours, { reprovision: true }),
 
     async revokeToken(serial: string) {
       const token = await tokenNamed(serial);

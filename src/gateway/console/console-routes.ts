@@ -262,6 +262,11 @@ export function consoleRoutes(deps: ConsoleDependencies): FastifyPluginAsync {
           switch (action) {
             case 'resend':
               return gateway.resendActivation(serial);
+            case 'reprovision':
+              if ((request.body as { confirm?: unknown } | undefined)?.confirm !== true) {
+                throw new TokenwardError('TW_CONFIRMATION_REQUIRED', { data: { field: 'confirm' } });
+              }
+              return gateway.reprovisionToken(serial);
             case 'revoke':
               await gateway.revokeToken(serial);
               return { ok: true };
@@ -271,7 +276,7 @@ export function consoleRoutes(deps: ConsoleDependencies): FastifyPluginAsync {
               return { ok: true };
             default:
               throw new TokenwardError('TW_INPUT_INVALID', {
-                message: 'A token action is resend, revoke, lock or unlock.',
+                message: 'A token action is resend, reprovision, revoke, lock or unlock.',
               });
           }
         },
