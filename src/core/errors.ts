@@ -106,7 +106,8 @@ export const errorCatalog = {
   TW_CONFIRMATION_REQUIRED: {
     status: 400,
     expose: true,
-    message: 'This action cannot be undone and needs confirmation: add --yes (or confirm in the console).',
+    message:
+      'This action cannot be undone and needs confirmation: add --yes (or confirm in the console).',
   },
   TW_REQUEST_REPLAYED: {
     status: 401,

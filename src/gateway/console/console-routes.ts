@@ -264,7 +264,9 @@ export function consoleRoutes(deps: ConsoleDependencies): FastifyPluginAsync {
               return gateway.resendActivation(serial);
             case 'reprovision':
               if ((request.body as { confirm?: unknown } | undefined)?.confirm !== true) {
-                throw new TokenwardError('TW_CONFIRMATION_REQUIRED', { data: { field: 'confirm' } });
+                throw new TokenwardError('TW_CONFIRMATION_REQUIRED', {
+                  data: { field: 'confirm' },
+                });
               }
               return gateway.reprovisionToken(serial);
             case 'revoke':
