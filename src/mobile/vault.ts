@@ -8,7 +8,7 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TokenwardError } from '../core/errors.js';
 
@@ -60,56 +60,63 @@ export function openVaultFile<T>(dir: string, pin: string | undefined): VaultFil
       });
     }
     if (create) await writeExclusive(keyPath, randomBytes(32).toString('base64'));
+    await refuseExposed(keyPath);
     const key = Buffer.from((await readFile(keyPath, 'utf8')).trim(), 'base64');
     if (key.length !== 32)
       throw new TokenwardError('TW_VAULT_CORRUPT', { detail: 'vault.key is not 32 bytes' });
     return key;
   };
 
+  /** Decrypts one vault file's text; a wrong PIN and damage are told apart. */
+  const decryptVault = async (text: string): Promise<T> => {
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(text) as Envelope;
+      if (envelope.format !== 'tokenward-vault' || envelope.version !== 1)
+        throw new Error('format');
+    } catch (error) {
+      throw new TokenwardError('TW_VAULT_CORRUPT', {
+        detail: 'not a vault envelope',
+        cause: error,
+      });
+    }
+    const key = await keyFor(envelope.kdf, false);
+    if (!timingSafeEqualB64(checkValue(key), envelope.check)) {
+      if (envelope.kdf.type === 'scrypt') throw new TokenwardError('TW_VAULT_PIN_INVALID');
+      throw new TokenwardError('TW_VAULT_CORRUPT', { detail: 'key file does not match' });
+    }
+    try {
+      const data = Buffer.from(envelope.data, 'base64');
+      const decipher = createDecipheriv(
+        'aes-256-gcm',
+        dataKey(key),
+        Buffer.from(envelope.nonce, 'base64'),
+        { authTagLength: 16 },
+      );
+      decipher.setAuthTag(data.subarray(data.length - 16));
+      const plain = Buffer.concat([
+        decipher.update(data.subarray(0, data.length - 16)),
+        decipher.final(),
+      ]);
+      return JSON.parse(plain.toString('utf8')) as T;
+    } catch (error) {
+      throw new TokenwardError('TW_VAULT_CORRUPT', { detail: 'does not decrypt', cause: error });
+    }
+  };
+
   return {
     usesKeyFile: pin === undefined,
 
     async load() {
-      let text: string;
-      try {
-        text = await readFile(path, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw error;
-      }
-      let envelope: Envelope;
-      try {
-        envelope = JSON.parse(text) as Envelope;
-        if (envelope.format !== 'tokenward-vault' || envelope.version !== 1)
-          throw new Error('format');
-      } catch (error) {
-        throw new TokenwardError('TW_VAULT_CORRUPT', {
-          detail: 'not a vault envelope',
-          cause: error,
-        });
-      }
-      const key = await keyFor(envelope.kdf, false);
-      if (!timingSafeEqualB64(checkValue(key), envelope.check)) {
-        if (envelope.kdf.type === 'scrypt') throw new TokenwardError('TW_VAULT_PIN_INVALID');
-        throw new TokenwardError('TW_VAULT_CORRUPT', { detail: 'key file does not match' });
-      }
-      try {
-        const data = Buffer.from(envelope.data, 'base64');
-        const decipher = createDecipheriv(
-          'aes-256-gcm',
-          dataKey(key),
-          Buffer.from(envelope.nonce, 'base64'),
-          { authTagLength: 16 },
-        );
-        decipher.setAuthTag(data.subarray(data.length - 16));
-        const plain = Buffer.concat([
-          decipher.update(data.subarray(0, data.length - 16)),
-          decipher.final(),
-        ]);
-        return JSON.parse(plain.toString('utf8')) as T;
-      } catch (error) {
-        throw new TokenwardError('TW_VAULT_CORRUPT', { detail: 'does not decrypt', cause: error });
-      }
+      const current = await readIfPresent(path);
+      if (current !== undefined) return decryptVault(current);
+      // A vault lost between writes (deleted, or a restore that missed it) with its previous
+      // version beside it: recover that one, never start an empty vault over it.
+      const previous = await readIfPresent(`${path}.prev`);
+      if (previous === undefined) return undefined;
+      const recovered = await decryptVault(previous);
+      await copyFile(`${path}.prev`, path, constants.COPYFILE_EXCL);
+      return recovered;
     },
 
     async save(data) {
@@ -147,17 +154,27 @@ export function openVaultFile<T>(dir: string, pin: string | undefined): VaultFil
       } finally {
         await handle.close();
       }
-      // Keep the version being replaced, then swap the new one in atomically.
+      // Keep the version being replaced, then swap the new one in atomically. With no current
+      // vault, the previous one stays as it is.
       const previous = `${path}.prev`;
-      await unlink(previous).catch(() => undefined);
-      await link(path, previous).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
+      if ((await readIfPresent(path)) !== undefined) {
+        await unlink(previous).catch(() => undefined);
+        await link(path, previous);
+      }
       await rename(temporary, path);
       const directory = await open(dir, 'r');
       await directory.sync().finally(() => directory.close());
     },
   };
+}
+
+async function readIfPresent(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 function dataKey(key: Buffer): Buffer {
@@ -190,7 +207,20 @@ async function writeExclusive(path: string, content: string): Promise<void> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
-  if (((await stat(path)).mode & 0o077) !== 0) {
+}
+
+/** A key file others may read is refused, as master.key is: the vault is only as safe as it. */
+async function refuseExposed(path: string): Promise<void> {
+  const mode = await stat(path).then(
+    (found) => found.mode,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      throw new TokenwardError('TW_VAULT_CORRUPT', {
+        message: `${path} is missing: the vault cannot be opened without it. Restore it from your backup.`,
+      });
+    },
+  );
+  if ((mode & 0o077) !== 0) {
     throw new TokenwardError('TW_MASTER_KEY_INVALID', {
       message: `${path} is readable by other users. Run: chmod 600 ${path}`,
     });
