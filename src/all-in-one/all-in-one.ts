@@ -3,8 +3,7 @@ import { access, constants, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { TokenwardError } from '../core/errors.js';
-import { createAtRestCipher } from '../crypto/at-rest-cipher.js';
-import { loadMasterKey } from '../crypto/master-key.js';
+import type { createAtRestCipher } from '../crypto/at-rest-cipher.js';
 import { hashPassword } from '../crypto/password-hash.js';
 import { CONSOLE_ADMIN_KEY } from '../gateway/console/console-routes.js';
 import { createConfiguredNotifier } from '../gateway/delivery-settings.js';
@@ -18,7 +17,8 @@ import { createRadiusServer } from '../gateway/radius/radius-server.js';
 import { bindOrExplain } from '../http/listen-error.js';
 import { buildProvisionerServer } from '../provisioner/http/server.js';
 import { createProvisioner } from '../provisioner/provisioner.js';
-import { createStore, type Store } from '../store/store.js';
+import { openSealedStore } from '../store/open-sealed-store.js';
+import type { Store } from '../store/store.js';
 
 /** The gateway node `up` runs, enrolled at its own provisioner. */
 export const ALL_IN_ONE_GATEWAY = 'TWGATEWAY0000001';
@@ -59,13 +59,12 @@ export interface FirstRun {
 export async function startAllInOne(options: AllInOneOptions) {
   const { log } = options;
   await ensureWritable(options.dataDir);
-  const cipher = createAtRestCipher(
-    await loadMasterKey({
-      dataDir: options.dataDir,
-      fromEnvironment: options.masterKeyFromEnvironment,
-    }),
-  );
-  const store = await createStore(options.databaseUrl);
+  const { store, cipher } = await openSealedStore({
+    dataDir: options.dataDir,
+    fromEnvironment: options.masterKeyFromEnvironment,
+    databaseUrl: options.databaseUrl,
+    now: Date.now(),
+  });
   const closers: (() => Promise<void>)[] = [() => store.close()];
   const close = async () => {
     for (const closeOne of closers.splice(0).reverse()) await closeOne();

@@ -4,8 +4,7 @@ import type { Logger } from 'pino';
 import { TokenwardError } from '../core/errors.js';
 import { TOKEN_STATES, type TokenState } from '../core/token-state.js';
 import { warningCatalog } from '../core/warnings.js';
-import { type AtRestCipher, createAtRestCipher } from '../crypto/at-rest-cipher.js';
-import { loadMasterKey } from '../crypto/master-key.js';
+import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import { hashPassword } from '../crypto/password-hash.js';
 import type { AuthEngine } from '../gateway/auth/auth-engine.js';
 import { importConfig } from '../gateway/config-import.js';
@@ -20,8 +19,9 @@ import { newRadiusClient } from '../gateway/radius/new-radius-client.js';
 import { createRadiusServer, DEFAULT_RADIUS_PORT } from '../gateway/radius/radius-server.js';
 import { createLogger } from '../log/create-logger.js';
 import { formatConfig } from '../protocol/fortios/config-document.js';
+import { openSealedStore } from '../store/open-sealed-store.js';
 import type { AuthResult, TwoFactor } from '../store/schema.js';
-import { createStore, type Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { interactiveLogin } from './auth-command.js';
 import { command, isoTime, listing, type Output, parseLogLevel, table } from './command.js';
 import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
@@ -58,12 +58,12 @@ export function gatewayCommand(output: Output) {
       async (...received: unknown[]) => {
         const cmd = received.at(-1) as { args: string[]; opts(): Record<string, unknown> };
         const options = cmd.opts() as DataOptions & Record<string, unknown>;
-        const masterKey = await loadMasterKey({
+        const { store, cipher } = await openSealedStore({
           dataDir: options.data,
           fromEnvironment: process.env.TOKENWARD_MASTER_KEY,
+          databaseUrl: databaseUrl(options),
+          now: Date.now(),
         });
-        const cipher = createAtRestCipher(masterKey);
-        const store = await createStore(databaseUrl(options));
         try {
           const log = createLogger({
             level:

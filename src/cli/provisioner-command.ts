@@ -1,13 +1,11 @@
 import { TokenwardError } from '../core/errors.js';
 import { TOKEN_STATES, type TokenState } from '../core/token-state.js';
-import { createAtRestCipher } from '../crypto/at-rest-cipher.js';
-import { loadMasterKey } from '../crypto/master-key.js';
 import { createLogger } from '../log/create-logger.js';
 import type { ProvisionerAdmin } from '../provisioner/admin.js';
 import { createProvisioner } from '../provisioner/provisioner.js';
 import { startProvisionerService } from '../provisioner/service.js';
 import { redactUrl } from '../store/database.js';
-import { createStore } from '../store/store.js';
+import { openSealedStore } from '../store/open-sealed-store.js';
 import { command, isoTime, listing, type Output, parseLogLevel } from './command.js';
 import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
 import { serveUntilStopped } from './serve-until-stopped.js';
@@ -217,14 +215,15 @@ function adminCommand(name: string, description: string, action: AdminAction) {
   return withDataOptions(command(name, description)).action(async (...received: unknown[]) => {
     const commandObject = received.at(-1) as { args: string[]; opts(): Record<string, unknown> };
     const options = commandObject.opts() as DataOptions & Record<string, unknown>;
-    const masterKey = await loadMasterKey({
+    const { store, cipher } = await openSealedStore({
       dataDir: options.data,
       fromEnvironment: process.env.TOKENWARD_MASTER_KEY,
+      databaseUrl: databaseUrl(options),
+      now: Date.now(),
     });
-    const store = await createStore(databaseUrl(options));
     try {
       const log = createLogger({ level: 'warn' });
-      const { admin } = createProvisioner({ store, cipher: createAtRestCipher(masterKey), log });
+      const { admin } = createProvisioner({ store, cipher, log });
       await action(admin, commandObject.args, options);
     } finally {
       await store.close();

@@ -69,7 +69,7 @@ export const errorCatalog = {
       'The value cannot be signed: only JSON objects, arrays, strings, booleans, null and finite numbers can.',
   },
   TW_SEALED_DATA_INVALID: {
-    status: 400,
+    status: 500,
     expose: false,
     message:
       'Sealed data could not be opened: it was made for another key or context, or it was altered.',
@@ -125,6 +125,12 @@ export const errorCatalog = {
     status: 500,
     expose: false,
     message: 'A stored password hash is malformed. Set the password again.',
+  },
+  TW_MASTER_KEY_MISMATCH: {
+    status: 500,
+    expose: true,
+    message:
+      "This database's secrets are sealed under another master key. Every node of one database must use the same key: copy master.key (mode 0600) from the data directory of the first node, or set TOKENWARD_MASTER_KEY to it on every node.",
   },
   TW_STORE_UNAVAILABLE: {
     status: 503,

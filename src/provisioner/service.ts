@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { TokenwardError } from '../core/errors.js';
 import { warningCatalog } from '../core/warnings.js';
-import { createAtRestCipher } from '../crypto/at-rest-cipher.js';
-import { loadMasterKey } from '../crypto/master-key.js';
 import { bindOrExplain } from '../http/listen-error.js';
-import { createStore, type Store } from '../store/store.js';
+import { openSealedStore } from '../store/open-sealed-store.js';
+import type { Store } from '../store/store.js';
 import { buildProvisionerServer } from './http/server.js';
 import { createProvisioner, type Provisioner } from './provisioner.js';
 
@@ -33,13 +32,14 @@ export async function startProvisionerService(
   options: ProvisionerServiceOptions,
 ): Promise<RunningProvisioner> {
   const { log } = options;
-  const masterKey = await loadMasterKey({
+  const { store, cipher } = await openSealedStore({
     dataDir: options.dataDir,
     fromEnvironment: options.masterKeyFromEnvironment,
+    databaseUrl: options.databaseUrl,
+    now: Date.now(),
   });
-  const store = await createStore(options.databaseUrl);
   try {
-    const provisioner = createProvisioner({ store, cipher: createAtRestCipher(masterKey), log });
+    const provisioner = createProvisioner({ store, cipher, log });
     const tls = await loadTls(options);
     const app = buildProvisionerServer({ provisioner, log, ...(tls === undefined ? {} : { tls }) });
     if (tls === undefined && !isLoopback(options.host)) {

@@ -205,7 +205,13 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     if (token.state !== 'provisioned' || token.seedEnc === null) {
       return { reason: `token-${token.state}` };
     }
-    return { token, seed: cipher.decrypt(token.seedEnc, `fortitoken-seed:${token.serial}`) };
+    try {
+      return { token, seed: cipher.decrypt(token.seedEnc, `fortitoken-seed:${token.serial}`) };
+    } catch (error) {
+      // Refused like any other failure: a right password must not get a different answer.
+      log.error({ serial: token.serial, err: error }, 'token seed cannot be opened');
+      return { reason: 'token-seed-unreadable' };
+    }
   };
 
   /** The second step after a right password: a challenge, or a refusal (no way to finish). */

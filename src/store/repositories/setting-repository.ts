@@ -27,6 +27,16 @@ export function createSettingRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    /** Stores `value` unless the key has one; true when this call stored it. */
+    async setIfAbsent(key: string, value: unknown, now: number): Promise<boolean> {
+      const result = await db
+        .insertInto('settings')
+        .values({ key, value: JSON.stringify(value), updatedAt: now })
+        .onConflict((conflict) => conflict.column('key').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+    },
+
     async all(): Promise<Map<string, unknown>> {
       const rows = await db
         .selectFrom('settings')
