@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { TokenwardError } from '../core/errors.js';
 import type { createAtRestCipher } from '../crypto/at-rest-cipher.js';
 import { hashPassword } from '../crypto/password-hash.js';
-import { CONSOLE_ADMIN_KEY } from '../gateway/console/console-routes.js';
+import { CONSOLE_ADMIN_KEY } from '../gateway/console/console-sign-in.js';
 import { createConfiguredNotifier } from '../gateway/delivery-settings.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { createGatewayNode } from '../gateway/gateway-node.js';

@@ -9,7 +9,7 @@ import { hashPassword } from '../crypto/password-hash.js';
 import type { AuthEngine } from '../gateway/auth/auth-engine.js';
 import { importConfig } from '../gateway/config-import.js';
 import { configSections } from '../gateway/config-show.js';
-import { CONSOLE_ADMIN_KEY } from '../gateway/console/console-routes.js';
+import { CONSOLE_ADMIN_KEY } from '../gateway/console/console-sign-in.js';
 import { createConfiguredNotifier, MAIL_KEY, SMS_KEY } from '../gateway/delivery-settings.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { createGatewayNode } from '../gateway/gateway-node.js';

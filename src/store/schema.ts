@@ -26,9 +26,17 @@ export interface Database {
   authSessions: AuthSessionsTable;
   authLog: AuthLogTable;
   requestNonces: RequestNoncesTable;
+  attempts: AttemptsTable;
 }
 
 // --- provisioner ---------------------------------------------------------------------------
+
+/** Failed attempts of one key (`login-source:<ip>`, `console-admin:<name>`, ...). */
+export interface AttemptsTable {
+  key: string;
+  failures: number;
+  lastAt: number;
+}
 
 /** A signed request's nonce (scoped by signer), kept until the request's window has passed. */
 export interface RequestNoncesTable {

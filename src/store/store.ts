@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { type DatabaseEngine, type OpenDatabaseOptions, openDatabase } from './database.js';
 import { migrateToLatest } from './migrate.js';
 import { createActivationCodeRepository } from './repositories/activation-code-repository.js';
+import { createAttemptRepository } from './repositories/attempt-repository.js';
 import { createAuditLogRepository } from './repositories/audit-log-repository.js';
 import { createAuthLogRepository } from './repositories/auth-log-repository.js';
 import { createAuthSessionRepository } from './repositories/auth-session-repository.js';
@@ -35,6 +36,7 @@ function createRepositories(db: Kysely<Database>) {
     authSessions: createAuthSessionRepository(db),
     authLog: createAuthLogRepository(db),
     requestNonces: createRequestNonceRepository(db),
+    attempts: createAttemptRepository(db),
   };
 }
 

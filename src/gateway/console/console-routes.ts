@@ -2,9 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import cookie from '@fastify/cookie';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { TokenwardError } from '../../core/errors.js';
+import { isTokenwardError, TokenwardError } from '../../core/errors.js';
 import type { AtRestCipher } from '../../crypto/at-rest-cipher.js';
-import { verifyPassword } from '../../crypto/password-hash.js';
 import type { AuthResult, TwoFactor } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import type { Gateway } from '../gateway.js';
@@ -12,9 +11,8 @@ import { readGatewayPolicy, settingKey } from '../gateway-settings.js';
 import { newRadiusClient } from '../radius/new-radius-client.js';
 import { describeTokenServerStatus, type TokenServerStatus } from '../token-server-status.js';
 import { type ConsoleSession, createConsoleSessions } from './console-sessions.js';
+import { createConsoleSignIn } from './console-sign-in.js';
 
-/** Where the console's admin account lives (name and scrypt hash). */
-export const CONSOLE_ADMIN_KEY = 'console.admin';
 const COOKIE = 'tw_console';
 /** The console's page, script and style: local files, no CDN. */
 const ASSETS = new URL('../../../console/', import.meta.url);
@@ -46,6 +44,7 @@ export function consoleRoutes(deps: ConsoleDependencies): FastifyPluginAsync {
   const { store, gateway } = deps;
   const clock = deps.clock ?? Date.now;
   const sessions = createConsoleSessions(clock);
+  const signIn = createConsoleSignIn({ store, clock });
 
   return async (app) => {
     await app.register(cookie);
@@ -92,17 +91,13 @@ export function consoleRoutes(deps: ConsoleDependencies): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const admin = (await store.settings.get(CONSOLE_ADMIN_KEY)) as
-          | { name: string; passwordHash: string }
-          | undefined;
-        const right =
-          admin !== undefined &&
-          (await verifyPassword(request.body.password, admin.passwordHash)) &&
-          request.body.user === admin.name;
-        if (!right) {
-          return reply
-            .code(401)
-            .send({ error: new TokenwardError('TW_CONSOLE_SIGN_IN').toPublic() });
+        try {
+          await signIn({ ...request.body, source: request.ip, log: request.log });
+        } catch (error) {
+          if (!isTokenwardError(error)) throw error;
+          const retryAfter = error.data.retry_after;
+          if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+          return reply.code(error.status).send({ error: error.toPublic() });
         }
         const session = sessions.open(request.body.user);
         reply.setCookie(COOKIE, session.id, {

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import { initial } from './001-initial.js';
 import { auth } from './002-auth.js';
 import { requestNonces } from './003-request-nonces.js';
+import { attempts } from './004-attempts.js';
 
 /** Every migration in order; names sort lexically, as Kysely's Migrator requires. */
 export const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-auth': auth,
   '003-request-nonces': requestNonces,
+  '004-attempts': attempts,
 };
