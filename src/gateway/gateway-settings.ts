@@ -21,7 +21,10 @@ export const GATEWAY_SETTINGS = {
     'two-factor-sms-expiry': { fallback: 60, min: 30, max: 300 },
   },
   'user setting': {
+    /** Failures that block the source (FortiOS: per address), and lock the user when one was a code. */
     'auth-lockout-threshold': { fallback: 3, min: 1, max: 100 },
+    /** Ours: wrong passwords, from anywhere, that lock the user. */
+    'auth-lockout-user-threshold': { fallback: 10, min: 1, max: 1000 },
     /** Seconds; 0 locks until an admin unlocks. */
     'auth-lockout-duration': { fallback: 0, min: 0, max: 31_536_000 },
   },
@@ -43,7 +46,11 @@ export interface GatewayPolicy {
   readonly activationExpiryHours: number;
   readonly emailCodeExpirySeconds: number;
   readonly smsCodeExpirySeconds: number;
-  readonly lockout: { readonly threshold: number; readonly durationSeconds: number };
+  readonly lockout: {
+    readonly threshold: number;
+    readonly userPasswordThreshold: number;
+    readonly durationSeconds: number;
+  };
   readonly push: {
     readonly enabled: boolean;
     readonly numberMatching: boolean;
@@ -63,6 +70,7 @@ export async function readGatewayPolicy(store: Store): Promise<GatewayPolicy> {
     smsCodeExpirySeconds: Number(value('system global', 'two-factor-sms-expiry')),
     lockout: {
       threshold: Number(value('user setting', 'auth-lockout-threshold')),
+      userPasswordThreshold: Number(value('user setting', 'auth-lockout-user-threshold')),
       durationSeconds: Number(value('user setting', 'auth-lockout-duration')),
     },
     push: {

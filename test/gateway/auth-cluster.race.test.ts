@@ -101,7 +101,7 @@ describe('two gateway processes on one PostgreSQL database', {
     assert.deepEqual([...nodesSeen].sort(), [GATEWAY_SERIAL, NODE_B], 'both nodes won rounds');
   });
 
-  it('add failures on both nodes up to one lockout', async () => {
+  it('add failures on both nodes up to one block of the source', async () => {
     const [a, b] = nodes.map((n) => n.api) as [string, string];
     for (const api of [a, b, a]) {
       const refused = await post(api, '/auth', { username: 'alice', password: 'wrong' });
@@ -114,8 +114,8 @@ describe('two gateway processes on one PostgreSQL database', {
       e.reason,
     ]);
     assert.deepEqual(reasons, [
-      [NODE_B, 'user-locked'],
-      [GATEWAY_SERIAL, 'password-mismatch,locked-out'],
+      [NODE_B, 'source-blocked'],
+      [GATEWAY_SERIAL, 'password-mismatch,source-blocked'],
       [NODE_B, 'password-mismatch'],
       [GATEWAY_SERIAL, 'password-mismatch'],
     ]);

@@ -24,6 +24,7 @@ import {
 } from './first-factor.js';
 import { checkLoginCode, newLoginCode, sealLoginCode } from './login-code.js';
 import { pushLogin } from './push-login.js';
+import { type FailureKind, createLoginRegulation } from './login-regulation.js';
 import { newSessionId, sessionHash } from './session-id.js';
 import { checkTokenCode, type PendingResync } from './token-code.js';
 
@@ -51,7 +52,7 @@ type Decision =
       readonly result: 'reject';
       readonly reason: string;
       /** A wrong guess (counts towards the lockout), not a refusal of a right answer. */
-      readonly failure?: boolean;
+      readonly failure?: FailureKind;
       readonly message?: string;
     }
   | {
@@ -66,7 +67,7 @@ type Decision =
 /**
  * Who answers a challenge: the session is bound to the front end (and RADIUS client) it was
  * opened through and to its user, so a RADIUS State cannot be answered over HTTP or from
- * another NAS. Without a context the answer comes from the HTTP login API.
+ * another NAS. The HTTP, RADIUS and CLI front ends always give their context.
  */
 export interface ResumeOptions {
   /** The user the front end was told about (RADIUS User-Name); another session's user is refused. */
@@ -80,6 +81,8 @@ interface Attempt {
   readonly method: string;
   readonly context: LoginContext;
   readonly started: number;
+  /** The request was not proven authentic: its failures are not counted. */
+  readonly unproven: boolean;
   readonly user?: User;
   readonly policy?: GatewayPolicy;
 }
@@ -100,23 +103,29 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
   const monotonic = deps.monotonic ?? (() => performance.now());
   const sessionMs = (deps.sessionSeconds ?? 120) * 1000;
   const firstFactor = createFirstFactor(deps.passwords ?? scryptHasher);
+  const regulation = createLoginRegulation(store);
 
   /** Logs the decision, counts a failure, clears the count on success; returns what to tell. */
   const conclude = async (attempt: Attempt, decision: Decision): Promise<AuthOutcome> => {
     const now = clock();
     const { user, policy } = attempt;
     let reason = decision.reason;
-    if (decision.result === 'reject' && decision.failure === true && user && policy) {
-      const counted = await store.users.recordFailure(user.name, policy.lockout, now);
-      if (counted?.locked === true) reason += ',locked-out';
-    }
     if (
-      decision.result === 'accept' &&
-      user !== undefined &&
-      (user.failCount > 0 || user.lockedAt !== null)
+      decision.result === 'reject' &&
+      decision.failure !== undefined &&
+      policy !== undefined &&
+      !attempt.unproven
     ) {
-      await store.users.unlock(user.name, now);
+      const caused = await regulation.recordFailure({
+        kind: decision.failure,
+        user,
+        context: attempt.context,
+        policy,
+        now,
+      });
+      for (const effect of caused) reason += `,${effect}`;
     }
+    if (decision.result === 'accept') await regulation.recordSuccess(user, attempt.context, now);
     const entry = {
       at: now,
       username: attempt.username,
@@ -286,20 +295,21 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
       method,
       context: session === undefined ? (context ?? { frontEnd: 'http' }) : sessionContext(session),
       started,
+      unproven: context?.unproven === true,
     };
     if (session === undefined) {
       return { attempt, refusal: { result: 'reject', reason: 'session-invalid' } };
     }
-    const answeredThrough = context ?? { frontEnd: 'http' };
+    // Every front end says who it is (an in-process caller without a context is trusted).
     if (
-      answeredThrough.frontEnd !== session.frontEnd ||
-      (answeredThrough.client ?? null) !== session.client
+      context !== undefined &&
+      (context.frontEnd !== session.frontEnd || (context.client ?? null) !== session.client)
     ) {
       log.warn(
         {
           user: session.username,
           opened: { front_end: session.frontEnd, client: session.client },
-          answered: { front_end: answeredThrough.frontEnd, client: answeredThrough.client ?? null },
+          answered: { front_end: context.frontEnd, client: context.client ?? null },
         },
         'login session answered through another front end or client: refused',
       );
@@ -353,7 +363,7 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
           message: AUTH_MESSAGES.wait(verdict.waitSeconds),
         };
       case 'mismatch':
-        return { result: 'reject', reason: verdict.reason, failure: true };
+        return { result: 'reject', reason: verdict.reason, failure: 'code' };
       default: {
         const { sessionId, session } = await openSession(user, context, () => ({
           resyncStep: verdict.pending.step,
@@ -378,7 +388,7 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
       case 'expired':
         return { result: 'reject', reason: 'code-expired' };
       default:
-        return { result: 'reject', reason: 'code-mismatch', failure: true };
+        return { result: 'reject', reason: 'code-mismatch', failure: 'code' };
     }
   }
 
@@ -408,9 +418,14 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
         method: 'password',
         context: input.context,
         started,
+        unproven: input.context.unproven === true,
         ...(user === undefined ? {} : { user }),
         policy,
       };
+      // A source held back by its failures is refused before any password is checked.
+      if ((await regulation.sourceBlockedSeconds(input.context, policy, clock())) > 0) {
+        return conclude(attempt, { result: 'reject', reason: 'source-blocked' });
+      }
       // Read once: its digits split an appended code, and the code check uses the same row.
       const token =
         input.codeAppended === undefined ||
@@ -434,7 +449,11 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
       const barred = userBarred(user, clock());
       if (barred !== undefined) return conclude(attempt, { result: 'reject', reason: barred });
       if (!password.right) {
-        return conclude(attempt, { result: 'reject', reason: 'password-mismatch', failure: true });
+        return conclude(attempt, {
+          result: 'reject',
+          reason: 'password-mismatch',
+          failure: 'password',
+        });
       }
       if (user.twoFactor === 'disable') {
         return conclude(attempt, { result: 'accept', reason: 'password' });

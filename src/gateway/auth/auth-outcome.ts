@@ -9,6 +9,12 @@ export interface LoginContext {
   readonly application?: string;
   /** The RADIUS client (NAS) the request came through. */
   readonly client?: string;
+  /**
+   * True when the request's authenticity was not proven (a RADIUS packet without
+   * Message-Authenticator from a client that allows that): its failures count for nobody, so
+   * spoofed packets cannot lock anyone out.
+   */
+  readonly unproven?: boolean;
 }
 
 export type ChallengeMethod = 'otp' | 'push';

@@ -100,7 +100,7 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
     }
     let decided: Awaited<ReturnType<typeof decide>>;
     try {
-      decided = await decide(request, client);
+      decided = await decide(request, client, authenticated === 'missing');
     } catch (error) {
       cache.abandon(key);
       throw error;
@@ -125,6 +125,8 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
   const decide = async (
     request: RadiusPacket,
     client: KnownClient,
+    /** No Message-Authenticator (the client allows that): anyone could have sent it. */
+    unproven: boolean,
   ): Promise<{ flow: Flow; username: string; outcome: AuthOutcome }> => {
     const username = attributeValue(request, Attribute.UserName)?.toString('utf8') ?? '';
     const hidden = attributeValue(request, Attribute.UserPassword);
@@ -151,6 +153,7 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
         attributeValue(request, Attribute.NasIdentifier)?.toString('utf8') ||
         `RADIUS ${client.name}`,
       ...sourceOf(request),
+      ...(unproven ? { unproven } : {}),
     };
     if (state !== undefined) {
       const options = { username, context };
