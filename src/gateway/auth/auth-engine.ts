@@ -23,8 +23,8 @@ import {
   scryptHasher,
 } from './first-factor.js';
 import { checkLoginCode, newLoginCode, sealLoginCode } from './login-code.js';
+import { createLoginRegulation, type FailureKind } from './login-regulation.js';
 import { pushLogin } from './push-login.js';
-import { type FailureKind, createLoginRegulation } from './login-regulation.js';
 import { newSessionId, sessionHash } from './session-id.js';
 import { checkTokenCode, type PendingResync } from './token-code.js';
 
