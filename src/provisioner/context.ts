@@ -5,6 +5,7 @@ import type { Repositories, Store } from '../store/store.js';
 import type { AttemptLimiter } from './attempt-limiter.js';
 import type { ChangeNotifier } from './change-notifier.js';
 import type { ProvisionerConfig } from './config.js';
+import type { LongPollSlots } from './long-poll-slots.js';
 import type { ReplayGuard } from './replay-guard.js';
 
 /** What every provisioner use case is given (built once by createProvisioner). */
@@ -18,6 +19,8 @@ export interface ProvisionerContext {
   readonly clock: () => number;
   readonly changes: ChangeNotifier;
   readonly activationLimiter: AttemptLimiter;
+  /** Long polls each phone and gateway may hold on this node. */
+  readonly longPolls: LongPollSlots;
   /** Refuses a signed request seen before (its nonce taken). */
   readonly takeOnce: ReplayGuard;
 }

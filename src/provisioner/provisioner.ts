@@ -12,6 +12,11 @@ import { DEFAULT_PROVISIONER_CONFIG, type ProvisionerConfig } from './config.js'
 import type { ProvisionerContext } from './context.js';
 import { authenticateGateway, clusterMembers, openGatewaySession } from './gateway-session.js';
 import { importLicence } from './licence-import.js';
+import {
+  createLongPollSlots,
+  LONG_POLLS_PER_DEVICE,
+  LONG_POLLS_PER_GATEWAY,
+} from './long-poll-slots.js';
 import type { MessageOutcome } from './message-outcome.js';
 import { activateToken } from './mobile-activation.js';
 import { requestTransfer } from './mobile-transfer.js';
@@ -59,6 +64,9 @@ export function createProvisioner(deps: ProvisionerDependencies) {
     clock: deps.clock ?? Date.now,
     changes: createChangeNotifier(),
     takeOnce: createReplayGuard(deps.store),
+    longPolls: createLongPollSlots((holder) =>
+      holder.startsWith('device:') ? LONG_POLLS_PER_DEVICE : LONG_POLLS_PER_GATEWAY,
+    ),
     activationLimiter: createAttemptLimiter(
       (key) => (key.startsWith('code:') ? perCode : perAddress),
       windowSeconds,
@@ -154,25 +162,32 @@ export function createProvisioner(deps: ProvisionerDependencies) {
     async handleMobile(exchange: SoftTokenExchange): Promise<ProvisionerReply> {
       const now = ctx.clock();
       // Every answer tells the phone the server's time, so it can correct its own clock (and
-      // recover from TW_DEVICE_REQUEST_STALE).
-      const base = { server_time: Math.floor(now / 1000) };
+      // recover from TW_DEVICE_REQUEST_STALE): stamped when answered, not when the request came
+      // (a long poll answers up to 30 s later).
+      const stamp = () => ({ server_time: Math.floor(ctx.clock() / 1000) });
       let name = requestedName(exchange.body);
       try {
         const request = codec.parseMobileRequest(exchange.body);
         name = request.name;
         const { sourceIp, signal } = exchange;
+        let outcome: MessageOutcome;
         switch (request.name) {
           case 'MobileProvision':
-            return reply(name, base, await activateToken(ctx, request.message, sourceIp, now));
+            outcome = await activateToken(ctx, request.message, sourceIp, now);
+            break;
           case 'MobilePushPoll':
-            return reply(name, base, await pollPushes(ctx, request.message, now, signal));
+            outcome = await pollPushes(ctx, request.message, now, signal);
+            break;
           case 'MobilePushReply':
-            return reply(name, base, await replyToPush(ctx, request.message, sourceIp, now));
+            outcome = await replyToPush(ctx, request.message, sourceIp, now);
+            break;
           case 'MobileTransfer':
-            return reply(name, base, await requestTransfer(ctx, request.message, sourceIp, now));
+            outcome = await requestTransfer(ctx, request.message, sourceIp, now);
+            break;
         }
+        return reply(name, stamp(), outcome);
       } catch (error) {
-        return refuse(name, base, error, exchange.sourceIp);
+        return refuse(name, stamp(), error, exchange.sourceIp);
       }
     },
 

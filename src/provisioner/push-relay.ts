@@ -75,25 +75,40 @@ export async function pushStatus(
   now: number,
   signal?: AbortSignal,
 ): Promise<MessageOutcome> {
-  const deadline = now + (request.wait ?? 0) * 1000;
+  const release = ctx.longPolls.take(`gateway:${session.gateway.serial}`);
+  try {
+    const wait = release === undefined ? 0 : (request.wait ?? 0);
+    return await waitForStatus(ctx, session, request.push_ids, now + wait * 1000, signal);
+  } finally {
+    release?.();
+  }
+}
+
+async function waitForStatus(
+  ctx: ProvisionerContext,
+  session: GatewaySession,
+  pushIds: readonly string[],
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<MessageOutcome> {
   const members = new Set(
     (await ctx.store.gateways.listByCluster(session.cluster.id)).map((g) => g.serial),
   );
   for (;;) {
     const at = ctx.clock();
     const pushes = new Map(
-      (await ctx.store.pushes.findMany(request.push_ids))
+      (await ctx.store.pushes.findMany(pushIds))
         .filter((push) => members.has(push.gatewaySerial))
         .map((push) => [push.id, push]),
     );
     // Unknown ids will not become known by waiting; answer at once.
     const decided =
-      pushes.size < request.push_ids.length ||
+      pushes.size < pushIds.length ||
       [...pushes.values()].some((push) => statusAt(push, at) !== 'pending');
     if (decided || at >= deadline || signal?.aborted) {
       return entriesOutcome(
         'pushes',
-        request.push_ids.map((id) => {
+        pushIds.map((id) => {
           const push = pushes.get(id);
           if (push === undefined) {
             return {
@@ -130,7 +145,26 @@ export async function pollPushes(
   const serials = (await ctx.store.tokens.listByDevice(device.regId))
     .filter((token) => token.state === 'provisioned')
     .map((token) => token.serial);
-  const deadline = now + (request.wait ?? 0) * 1000;
+  const release = ctx.longPolls.take(`device:${device.regId}`);
+  try {
+    return await waitForPushes(
+      ctx,
+      serials,
+      release === undefined ? 0 : (request.wait ?? 0),
+      signal,
+    );
+  } finally {
+    release?.();
+  }
+}
+
+async function waitForPushes(
+  ctx: ProvisionerContext,
+  serials: readonly string[],
+  waitSeconds: number,
+  signal?: AbortSignal,
+): Promise<MessageOutcome> {
+  const deadline = ctx.clock() + waitSeconds * 1000;
   for (;;) {
     const at = ctx.clock();
     const pending = await ctx.store.pushes.listPending(serials, at);

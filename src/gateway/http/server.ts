@@ -2,6 +2,11 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { isTokenwardError, TokenwardError } from '../../core/errors.js';
+import {
+  DEFAULT_LISTENER_LIMITS,
+  type ListenerLimits,
+  limitedServer,
+} from '../../http/listener-limits.js';
 import type { Store } from '../../store/store.js';
 import type { AuthEngine } from '../auth/auth-engine.js';
 import { type ConsoleDependencies, consoleRoutes } from '../console/console-routes.js';
@@ -18,8 +23,10 @@ export function buildGatewayServer(options: {
   log: Logger;
   auth?: AuthEngine;
   console?: ConsoleDependencies;
+  limits?: ListenerLimits;
 }) {
   const app = Fastify({
+    serverFactory: limitedServer(options.limits ?? DEFAULT_LISTENER_LIMITS),
     loggerInstance: options.log,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,

@@ -1,6 +1,11 @@
 import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { TokenwardError } from '../../core/errors.js';
+import {
+  DEFAULT_LISTENER_LIMITS,
+  type ListenerLimits,
+  limitedServer,
+} from '../../http/listener-limits.js';
 import { abortedWhenGone } from '../../http/request-signal.js';
 import { buildResponse } from '../../protocol/softtoken/codec.js';
 import type { Provisioner, ProvisionerReply } from '../provisioner.js';
@@ -12,6 +17,7 @@ export interface ProvisionerServerOptions {
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   /** Largest request body accepted; a Polling of 1,000 tokens is about 40 KiB. */
   readonly bodyLimit?: number;
+  readonly limits?: ListenerLimits;
 }
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
@@ -25,7 +31,7 @@ export function buildProvisionerServer(options: ProvisionerServerOptions) {
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // One log line per refused or failed exchange (written by the provisioner) instead of two per request.
     logController: new LogController({ disableRequestLogging: true }),
-    ...(options.tls === undefined ? {} : { https: options.tls }),
+    serverFactory: limitedServer(options.limits ?? DEFAULT_LISTENER_LIMITS, options.tls),
   });
 
   // SoftToken bodies are read as text whatever their Content-Type: gateway signatures cover the
