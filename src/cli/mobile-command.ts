@@ -248,28 +248,49 @@ async function listen(
       seen.add(push.pushId);
       const { username, user_ip, user_agent, timestamp } = push.context;
       output.out(
-        `Push ${push.pushId}: ${username} from ${user_ip} (${user_agent}) at ${isoTime(timestamp * 1000)}` +
-          (push.number === undefined ? '' : `; number to match: ${push.number}`),
+        `Push ${push.pushId}: ${username} from ${user_ip} (${user_agent}) at ${isoTime(timestamp * 1000)}`,
       );
-      const verb =
-        mode === 'ask' ? await ask(`Approve this login on ${push.serial}? [y/N] `) : mode;
+      // With number matching the person types the number the login shows: shown here, it
+      // would be approved by a tap without looking (the fatigue the matching exists to stop).
+      const answer =
+        mode !== 'ask'
+          ? { verb: mode, number: push.number }
+          : push.number === undefined
+            ? { verb: await askYesNo(`Approve this login on ${push.serial}? [y/N] `) }
+            : await askNumber('Type the number shown at the login (empty to deny): ');
       try {
-        await token.answerPush(push.pushId, verb, push.number);
-        output.out(verb === 'approve' ? 'Approved.' : 'Denied.');
+        await token.answerPush(push.pushId, answer.verb, answer.number);
+        output.out(answer.verb === 'approve' ? 'Approved.' : 'Denied.');
       } catch (error) {
         if (!(error instanceof TokenwardError)) throw error;
-        output.err(`Failed. ${error.message} (${error.code})`);
+        output.err(
+          error.code === 'TW_PUSH_NUMBER_MISMATCH'
+            ? 'Denied: that is not the number the login shows.'
+            : `Failed. ${error.message} (${error.code})`,
+        );
       }
       if (++answered >= max) return;
     }
   }
 }
 
-async function ask(question: string): Promise<'approve' | 'deny'> {
+async function askLine(question: string): Promise<string> {
   const prompt = createInterface({ input: process.stdin, output: process.stdout });
   try {
-    return /^y(es)?$/i.test((await prompt.question(question)).trim()) ? 'approve' : 'deny';
+    return (await prompt.question(question)).trim();
   } finally {
     prompt.close();
   }
+}
+
+async function askYesNo(question: string): Promise<'approve' | 'deny'> {
+  return /^y(es)?$/i.test(await askLine(question)) ? 'approve' : 'deny';
+}
+
+/** The number typed; nothing typed denies. */
+async function askNumber(
+  question: string,
+): Promise<{ verb: 'approve' | 'deny'; number?: number }> {
+  const typed = await askLine(question);
+  return /^\d{1,2}$/.test(typed) ? { verb: 'approve', number: Number(typed) } : { verb: 'deny' };
 }

@@ -95,8 +95,9 @@ export async function startGatewayHarness(
       const mail = smtp.received[before];
       const code = /^ {4}([A-Z2-7]{16})$/m.exec(mail?.text ?? '')?.[1] ?? '';
       const phoneClock = testClock(true);
+      const dir = join(root, name);
       const phone = createMobileToken({
-        dir: join(root, name),
+        dir,
         version: '1.0.0',
         clock: () => phoneClock.now,
       });
@@ -108,6 +109,8 @@ export async function startGatewayHarness(
         password,
         serial,
         phone,
+        /** The phone's device directory, for `tokenward mobile ... --device DIR`. */
+        dir,
         phoneClock,
         code: async () => (await phone.code(serial)).code,
       };
