@@ -88,8 +88,6 @@ export async function startAllInOne(options: AllInOneOptions) {
       serial: ALL_IN_ONE_GATEWAY,
       provisionerUrl,
     });
-    const firstRun = await setUpOnce(store, cipher, provisioner, gateway, provisionerUrl);
-
     const http = buildGatewayServer({ store, log, auth, console: { store, cipher, gateway } });
     await bindOrExplain(() => http.listen(options.http), { ...options.http, flag: '--http' });
     closers.push(() => http.close());
@@ -100,6 +98,11 @@ export async function startAllInOne(options: AllInOneOptions) {
       { ...options.radius, flag: '--radius', transport: 'udp' },
     );
     closers.push(() => radius.close());
+
+    // Only once every listener is bound: a start that fails on a port must not make (and so
+    // lose) the admin password and RADIUS secret it would have shown.
+    const firstRun = await setUpOnce(store, cipher, provisioner, gateway, provisionerUrl);
+    radius.clientsChanged();
 
     const poller = startPollLoop({
       gateway,

@@ -472,6 +472,8 @@ export function gatewayCommand(output: Output) {
           { name, passwordHash: await hashPassword(password) },
           Date.now(),
         );
+        // A reset also lifts a sign-in block on the name (someone guessing it kept it blocked).
+        await store.attempts.clear(`console-admin:${name}`);
         output.out(`Console admin ${name} set.`);
       },
     )
