@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { access, constants, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { TokenwardError } from '../core/errors.js';
+import type { TokenwardError } from '../core/errors.js';
 import type { createAtRestCipher } from '../crypto/at-rest-cipher.js';
 import { hashPassword } from '../crypto/password-hash.js';
 import { CONSOLE_ADMIN_KEY } from '../gateway/console/console-sign-in.js';
@@ -58,7 +57,6 @@ export interface FirstRun {
  */
 export async function startAllInOne(options: AllInOneOptions) {
   const { log } = options;
-  await ensureWritable(options.dataDir);
   const { store, cipher } = await openSealedStore({
     dataDir: options.dataDir,
     fromEnvironment: options.masterKeyFromEnvironment,
@@ -176,18 +174,6 @@ async function setUpOnce(
     now,
   );
   return { adminUser: 'admin', adminPassword, radiusSecret, tokens };
-}
-
-async function ensureWritable(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await access(dir, constants.W_OK);
-  } catch (error) {
-    throw new TokenwardError('TW_INPUT_INVALID', {
-      message: `The data directory ${dir} cannot be created or written (${(error as NodeJS.ErrnoException).code ?? 'error'}). Choose another with --data DIR.`,
-      cause: error,
-    });
-  }
 }
 
 function urlOf(host: string, address: string | AddressInfo | null): string {

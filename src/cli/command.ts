@@ -70,3 +70,16 @@ export function parseLogLevel(value: string): (typeof LOG_LEVELS)[number] {
   }
   return level;
 }
+
+/** A whole number given for `flag`, within `min`..`max`, or TW_INPUT_INVALID naming the flag. */
+export function parseInteger(flag: string, value: unknown, min: number, max: number): number {
+  const text = String(value);
+  const number = /^-?\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new TokenwardError('TW_INPUT_INVALID', {
+      message: `${flag} takes a whole number from ${min} to ${max} (got "${text.slice(0, 40)}").`,
+      data: { field: flag },
+    });
+  }
+  return number;
+}

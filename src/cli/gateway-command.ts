@@ -1,11 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { TokenwardError } from '../core/errors.js';
+import { parseHttpUrl } from '../core/http-url.js';
 import { TOKEN_STATES, type TokenState } from '../core/token-state.js';
 import { warningCatalog } from '../core/warnings.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import { hashPassword } from '../crypto/password-hash.js';
+import { readInputFile } from '../fs/read-input-file.js';
 import type { AuthEngine } from '../gateway/auth/auth-engine.js';
 import { importConfig } from '../gateway/config-import.js';
 import { configSections } from '../gateway/config-show.js';
@@ -23,9 +24,20 @@ import { openSealedStore } from '../store/open-sealed-store.js';
 import type { AuthResult, TwoFactor } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { interactiveLogin } from './auth-command.js';
-import { command, isoTime, listing, type Output, parseLogLevel, table } from './command.js';
+import {
+  command,
+  isoTime,
+  listing,
+  type Output,
+  parseInteger,
+  parseLogLevel,
+  table,
+} from './command.js';
 import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
 import { serveUntilStopped } from './serve-until-stopped.js';
+
+/** A configuration file bigger than this is not one (the largest real ones are kilobytes). */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 const TWO_FACTORS: readonly TwoFactor[] = ['disable', 'fortitoken', 'email', 'sms'];
 const AUTH_RESULTS: readonly AuthResult[] = ['accept', 'reject', 'challenge'];
@@ -93,7 +105,7 @@ export function gatewayCommand(output: Output) {
       "store this gateway's provisioner credential (encrypted) and check it",
       async (gateway, _args, options) => {
         const enrolled = await gateway.enroll({
-          provisionerUrl: String(options.provisioner),
+          provisionerUrl: parseHttpUrl(String(options.provisioner), '--provisioner'),
           serial: String(options.serial),
           secret: String(options.secret),
           clusterSerials: (options.clusterSerial as string[] | undefined) ?? [],
@@ -303,7 +315,9 @@ export function gatewayCommand(output: Output) {
       async (gateway, args, options) => {
         const done = await gateway.provisionToken(
           args[0] ?? '',
-          options.expireHours === undefined ? undefined : Number(options.expireHours),
+          options.expireHours === undefined
+            ? undefined
+            : parseInteger('--expire-hours', options.expireHours, 1, 168),
         );
         output.out(`Token ${done.serial} provisioned; activation sent by ${done.delivered}.`);
       },
@@ -324,7 +338,9 @@ export function gatewayCommand(output: Output) {
         }
         const done = await gateway.reprovisionToken(
           args[0] ?? '',
-          options.expireHours === undefined ? undefined : Number(options.expireHours),
+          options.expireHours === undefined
+            ? undefined
+            : parseInteger('--expire-hours', options.expireHours, 1, 168),
         );
         output.out(`Token ${done.serial} reprovisioned; activation sent by ${done.delivered}.`);
       },
@@ -397,7 +413,7 @@ export function gatewayCommand(output: Output) {
         const { applied } = await importConfig(
           store,
           cipher,
-          await readFile(file, 'utf8'),
+          await readInputFile(file, MAX_CONFIG_BYTES),
           Date.now(),
         );
         output.out(`Applied ${applied} entries from ${file}.`);
@@ -419,7 +435,7 @@ export function gatewayCommand(output: Output) {
         MAIL_KEY,
         {
           host: String(options.host),
-          port: Number(options.port),
+          port: parseInteger('--port', options.port, 1, 65_535),
           tls,
           from: String(options.from),
           ...(options.user === undefined ? {} : { user: String(options.user) }),
@@ -448,7 +464,8 @@ export function gatewayCommand(output: Output) {
       'set',
       'set the SMS webhook (POSTed JSON {to, text})',
       async (_gateway, _args, options, { store }) => {
-        await store.settings.set(SMS_KEY, { webhook: String(options.webhook) }, Date.now());
+        const webhook = parseHttpUrl(String(options.webhook), '--webhook');
+        await store.settings.set(SMS_KEY, { webhook }, Date.now());
         output.out(`Activation SMS go to ${String(options.webhook)}.`);
       },
     ).requiredOption('--webhook <url>', 'the webhook URL'),
@@ -588,7 +605,7 @@ export function gatewayCommand(output: Output) {
           ...(options.result === undefined
             ? {}
             : { result: parseChoice('--result', String(options.result), AUTH_RESULTS) }),
-          limit: Number(options.limit),
+          limit: parseInteger('--limit', options.limit, 1, 10_000),
         });
         output.out(
           table(

@@ -288,9 +288,7 @@ async function askYesNo(question: string): Promise<'approve' | 'deny'> {
 }
 
 /** The number typed; nothing typed denies. */
-async function askNumber(
-  question: string,
-): Promise<{ verb: 'approve' | 'deny'; number?: number }> {
+async function askNumber(question: string): Promise<{ verb: 'approve' | 'deny'; number?: number }> {
   const typed = await askLine(question);
   return /^\d{1,2}$/.test(typed) ? { verb: 'approve', number: Number(typed) } : { verb: 'deny' };
 }

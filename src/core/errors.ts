@@ -132,6 +132,27 @@ export const errorCatalog = {
     message:
       "This database's secrets are sealed under another master key. Every node of one database must use the same key: copy master.key (mode 0600) from the data directory of the first node, or set TOKENWARD_MASTER_KEY to it on every node.",
   },
+  TW_DIRECTORY_UNUSABLE: {
+    status: 500,
+    expose: true,
+    message: 'The directory cannot be created or written. Choose another with the flag named.',
+  },
+  TW_NOT_A_PROVISIONER: {
+    status: 502,
+    expose: true,
+    message:
+      "The server answered, but not as a Tokenward provisioner. Check the address: it is the provisioner's, not the gateway's.",
+  },
+  TW_URL_INVALID: {
+    status: 400,
+    expose: true,
+    message: 'The URL is not an http:// or https:// URL. Give it as https://host:port.',
+  },
+  TW_FILE_UNREADABLE: {
+    status: 400,
+    expose: true,
+    message: 'The file cannot be read. Check the path and its permissions.',
+  },
   TW_STORE_UNAVAILABLE: {
     status: 503,
     expose: true,

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { link, open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TokenwardError } from '../core/errors.js';
+import { ensureDirectory } from '../fs/ensure-directory.js';
 
 const KEY_LENGTH = 32;
 export const MASTER_KEY_FILE = 'master.key';
@@ -20,7 +21,7 @@ export async function loadMasterKey(options: LoadMasterKeyOptions): Promise<Uint
     return decodeKey(options.fromEnvironment.trim(), 'TOKENWARD_MASTER_KEY');
   }
   const path = join(options.dataDir, MASTER_KEY_FILE);
-  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  await ensureDirectory(options.dataDir, '--data DIR');
   await createOnce(path);
   const mode = (await stat(path)).mode & 0o777;
   if ((mode & 0o077) !== 0) {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { TokenwardError } from '../core/errors.js';
+import { parseHttpUrl } from '../core/http-url.js';
 import { parseLicenceCode } from '../core/licence.js';
 import type { OtpAlgorithm, OtpDigits, OtpPeriod } from '../core/otp-parameters.js';
 import { parseSerial } from '../core/serial.js';
@@ -18,7 +19,8 @@ import { newUser } from './new-user.js';
 import type { Notifier } from './notifier.js';
 import {
   createProvisionerConnection,
-  type GatewayCredential,
+  createProvisionerLink,
+  newCredential,
   type ProvisionerConnection,
   saveCredential,
 } from './provisioner-link.js';
@@ -220,20 +222,20 @@ export function createGateway(deps: GatewayDependencies) {
       secret: string;
       clusterSerials?: readonly string[];
     }) {
-      const credential: GatewayCredential = await saveCredential(
-        store,
-        cipher,
-        {
-          provisionerUrl: input.provisionerUrl,
-          serial: parseSerial(input.serial),
-          secret: input.secret,
-          clusterSerials: (input.clusterSerials ?? []).map(parseSerial),
-        },
-        clock(),
+      const credential = newCredential({
+        provisionerUrl: parseHttpUrl(input.provisionerUrl, '--provisioner'),
+        serial: parseSerial(input.serial),
+        secret: input.secret,
+        clusterSerials: (input.clusterSerials ?? []).map(parseSerial),
+      });
+      // Checked before it is stored: a wrong secret or address leaves the old enrolment as it was.
+      const response = await exchange(
+        (l) => l.send('Polling', { tokens: [] }),
+        createProvisionerLink(credential, clock),
       );
-      connection.use(credential.serial);
-      const response = await exchange((l) => l.send('Polling', { tokens: [] }));
       if (response.d.result === 0) throw remoteError(response);
+      await saveCredential(store, cipher, credential, clock());
+      connection.use(credential.serial);
       return { serial: credential.serial, provisionerUrl: credential.provisionerUrl };
     },
 

@@ -1,4 +1,4 @@
-import { TokenwardError } from '../core/errors.js';
+import { isTokenwardError, TokenwardError } from '../core/errors.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import { exportPrivateKey, generateSealingKeyPair, importPrivateKey } from '../crypto/x25519.js';
 import {
@@ -29,22 +29,27 @@ export interface GatewayCredential {
 /** One credential per gateway node, by serial: nodes sharing a database form one cluster. */
 const CREDENTIAL_PREFIX = 'gateway.credential.';
 
-/** Stores the credential `gateway enroll` was given, with a new sealing key pair. */
-export async function saveCredential(
-  store: Store,
-  cipher: AtRestCipher,
+/** The credential `gateway enroll` was given, with a new sealing key pair (not yet stored). */
+export function newCredential(
   input: Pick<GatewayCredential, 'provisionerUrl' | 'serial' | 'secret' | 'clusterSerials'>,
-  now: number,
-): Promise<GatewayCredential> {
+): GatewayCredential {
   const sealing = generateSealingKeyPair();
-  const credential: GatewayCredential = {
+  return {
     ...input,
     sealingPrivateKey: Buffer.from(exportPrivateKey(sealing.privateKey)).toString('base64'),
     sealingPublicKey: Buffer.from(sealing.publicKey).toString('base64'),
   };
+}
+
+/** Stores a node's credential, encrypted at rest. */
+export async function saveCredential(
+  store: Store,
+  cipher: AtRestCipher,
+  credential: GatewayCredential,
+  now: number,
+): Promise<void> {
   const key = CREDENTIAL_PREFIX + credential.serial;
   await store.settings.set(key, cipher.encrypt(Buffer.from(JSON.stringify(credential)), key), now);
-  return credential;
 }
 
 /**
@@ -154,19 +159,23 @@ export function createProvisionerConnection(deps: {
       link = undefined;
     },
 
+    /** One exchange, over this node's link or over `over` (a credential being checked). */
     async exchange(
       send: (link: ProvisionerLink) => Promise<SoftTokenResponse>,
+      over?: ProvisionerLink,
     ): Promise<SoftTokenResponse> {
-      const opened = await current();
+      const opened = over ?? (await current());
       let response: SoftTokenResponse;
       try {
         response = await send(opened);
       } catch (error) {
         if ((error as Error).name === 'AbortError') throw error;
-        const unreachable = new TokenwardError('TW_PROVISIONER_UNREACHABLE', {
-          message: `The token server ${opened.provisionerUrl} cannot be reached. Check the network; the gateway retries at its next poll.`,
-          cause: error,
-        });
+        const unreachable = isTokenwardError(error)
+          ? error
+          : new TokenwardError('TW_PROVISIONER_UNREACHABLE', {
+              message: `The token server ${opened.provisionerUrl} cannot be reached. Check the network; the gateway retries at its next poll.`,
+              cause: error,
+            });
         await record({
           status: 'unreachable',
           code: unreachable.code,

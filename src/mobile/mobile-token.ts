@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { type ActivationCode, parseActivationCode } from '../core/activation-code.js';
 import { buildActivationUri, parseActivationUri } from '../core/activation-uri.js';
 import { TokenwardError } from '../core/errors.js';
+import { parseHttpUrl } from '../core/http-url.js';
 import type { OtpAlgorithm, OtpDigits, OtpPeriod } from '../core/otp-parameters.js';
 import { buildOtpauthUri } from '../core/otpauth-uri.js';
 import { generateTotp, totpStep } from '../core/totp.js';
@@ -241,6 +242,7 @@ export function createMobileToken(options: MobileTokenOptions) {
       } else {
         code = parseActivationCode(input.code ?? '');
       }
+      if (server !== undefined) parseHttpUrl(server, '--server');
       if (server === undefined) {
         throw new TokenwardError('TW_INPUT_INVALID', {
           message: 'Give the provisioning server with --server URL (or use the activation link).',

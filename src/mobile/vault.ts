@@ -8,9 +8,10 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TokenwardError } from '../core/errors.js';
+import { ensureDirectory } from '../fs/ensure-directory.js';
 
 /**
  * The phone's encrypted store of its identity and tokens: one file, `vault`, AES-256-GCM under a
@@ -120,7 +121,7 @@ export function openVaultFile<T>(dir: string, pin: string | undefined): VaultFil
     },
 
     async save(data) {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await ensureDirectory(dir, '--device DIR');
       let kdf: Envelope['kdf'];
       try {
         kdf = (JSON.parse(await readFile(path, 'utf8')) as Envelope).kdf;
@@ -172,7 +173,9 @@ async function readIfPresent(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // Nothing there (ENOTDIR: the directory is a file; saving will say so, naming --device).
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw error;
   }
 }

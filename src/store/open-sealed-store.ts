@@ -1,6 +1,7 @@
 import { TokenwardError } from '../core/errors.js';
 import { type AtRestCipher, createAtRestCipher } from '../crypto/at-rest-cipher.js';
 import { type LoadMasterKeyOptions, loadMasterKey } from '../crypto/master-key.js';
+import { ensureDirectory } from '../fs/ensure-directory.js';
 import { type CreateStoreOptions, createStore, type Store } from './store.js';
 
 /** A value sealed with the master key the first node brought; every later node must open it. */
@@ -19,6 +20,8 @@ export async function openSealedStore(
     readonly now: number;
   } & CreateStoreOptions,
 ): Promise<{ store: Store; cipher: AtRestCipher }> {
+  // The data directory holds the master key file and the default SQLite file.
+  await ensureDirectory(options.dataDir, '--data DIR');
   const cipher = createAtRestCipher(await loadMasterKey(options));
   const store = await createStore(options.databaseUrl, options);
   try {

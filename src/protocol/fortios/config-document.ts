@@ -165,7 +165,8 @@ export function parseConfig(text: string): ConfigSection[] {
       default:
         syntax(
           line,
-          `unknown statement "${head.text}" (expected config, edit, set, unset, next or end)`,
+          // The word itself is not repeated: a file that is no config must not be echoed.
+          'not a statement of a configuration (expected config, edit, set, unset, next or end)',
         );
     }
   }

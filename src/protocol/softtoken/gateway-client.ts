@@ -1,3 +1,4 @@
+import { TokenwardError } from '../../core/errors.js';
 import { signGatewayRequest } from '../../crypto/gateway-signature.js';
 import type { GatewayMessageName, GatewayRequests } from './messages.js';
 
@@ -93,6 +94,14 @@ export async function postSoftToken(
     body,
     ...(signal === undefined ? {} : { signal }),
   });
-  const parsed = (await response.json()) as { d: SoftTokenResponse['d'] };
-  return { status: response.status, d: parsed.d };
+  const parsed = (await response.json().catch(() => undefined)) as
+    | { d?: SoftTokenResponse['d'] }
+    | undefined;
+  const d = parsed?.d;
+  if (typeof d !== 'object' || d === null || typeof d.result !== 'number') {
+    throw new TokenwardError('TW_NOT_A_PROVISIONER', {
+      message: `${endpoint.origin} answered HTTP ${response.status}, but not as a Tokenward provisioner. Check the address: it is the provisioner's (tokenward provisioner serve, port 8440 by default), not the gateway's.`,
+    });
+  }
+  return { status: response.status, d };
 }
