@@ -7,6 +7,7 @@ import {
   startGatewayHarness,
   type TokenUser,
 } from '../helpers/gateway-harness.js';
+import { pendingPushes } from '../helpers/pushes.js';
 
 describe('tokenward gateway auth: a login from the terminal', () => {
   let g: GatewayHarness;
@@ -57,8 +58,7 @@ describe('tokenward gateway auth: a login from the terminal', () => {
     child.stdin?.write(`${alice.password}\n`);
     await waitForOutput(child, /Code \(empty for push\): /, 20_000, 'stderr');
     child.stdin?.end('\n');
-    let [push] = await alice.phone.pendingPushes(5);
-    while (push === undefined) [push] = await alice.phone.pendingPushes(5);
+    const [push] = await pendingPushes(alice.phone);
     assert.equal(push.context.user_agent, 'tokenward gateway auth');
     await alice.phone.answerPush(push.pushId, 'approve');
     const result = await finished;

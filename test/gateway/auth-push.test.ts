@@ -4,6 +4,7 @@ import type { PendingPush } from '../../src/mobile/mobile-token.js';
 import { assertRejectsCode } from '../helpers/assert-code.js';
 import { engines } from '../helpers/databases.js';
 import { gatewayWithAlice } from '../helpers/gateway-harness.js';
+import { pendingPushes } from '../helpers/pushes.js';
 
 const context = { frontEnd: 'http', sourceIp: '198.51.100.23', application: 'Intranet' } as const;
 
@@ -17,12 +18,7 @@ for (const { engine, skip } of engines) {
       return { challenge, waiting: f.g.auth.answerPush(challenge.sessionId) };
     };
     /** What the phone shows once the push arrives. */
-    const arrived = async (): Promise<PendingPush> => {
-      for (;;) {
-        const [push] = await f.alice.phone.pendingPushes(5);
-        if (push !== undefined) return push;
-      }
-    };
+    const arrived = async (): Promise<PendingPush> => (await pendingPushes(f.alice.phone))[0];
     const lastReason = async () =>
       (await f.g.store.authLog.list({ username: 'alice', limit: 1 }))[0]?.reason;
 

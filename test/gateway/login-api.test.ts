@@ -9,6 +9,7 @@ import {
   startGatewayHarness,
   type TokenUser,
 } from '../helpers/gateway-harness.js';
+import { pendingPushes } from '../helpers/pushes.js';
 
 interface Answer {
   result: 'accept' | 'reject' | 'challenge' | 'error';
@@ -97,8 +98,7 @@ for (const { engine, skip } of engines) {
     it('waits for the phone on /auth/push and accepts the approval', async () => {
       const started = await challenge();
       const waiting = post('/auth/push', { session_id: started.session_id });
-      let [push] = await alice.phone.pendingPushes(0);
-      while (push === undefined) [push] = await alice.phone.pendingPushes(1);
+      const [push] = await pendingPushes(alice.phone);
       assert.deepEqual([push.context.user_ip, push.context.user_agent], ['198.51.100.4', 'Wiki']);
       await alice.phone.answerPush(push.pushId, 'approve');
       assert.deepEqual(await waiting, {

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { PendingPush } from '../../src/mobile/mobile-token.js';
 import { engines } from '../helpers/databases.js';
 import { gatewayWithAlice } from '../helpers/gateway-harness.js';
+import { pendingPushes } from '../helpers/pushes.js';
 
 const context = { frontEnd: 'http', sourceIp: '198.51.100.23' } as const;
 
@@ -12,14 +13,7 @@ const context = { frontEnd: 'http', sourceIp: '198.51.100.23' } as const;
 for (const { engine, skip } of engines) {
   describe(`push approval: its code cannot be reused [${engine}]`, { skip }, () => {
     const f = gatewayWithAlice(engine);
-    const arrived = async (): Promise<PendingPush> => {
-      const deadline = Date.now() + 30_000;
-      while (Date.now() < deadline) {
-        const [push] = await f.alice.phone.pendingPushes(5);
-        if (push !== undefined) return push;
-      }
-      throw new Error('no push arrived within 30 s');
-    };
+    const arrived = async (): Promise<PendingPush> => (await pendingPushes(f.alice.phone))[0];
 
     /** An approved push login and the code the phone approved with (the step did not turn). */
     const approvedWithCode = async () => {

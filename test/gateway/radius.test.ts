@@ -14,6 +14,7 @@ import {
   startGatewayHarness,
   type TokenUser,
 } from '../helpers/gateway-harness.js';
+import { pendingPushes } from '../helpers/pushes.js';
 import { radclient, radclientComponent, unquoted } from '../helpers/radclient.js';
 
 const SECRET = 'radius-shared-secret-1';
@@ -104,8 +105,7 @@ describe('RADIUS front end, black-box with radclient', { skip: radclientComponen
     const waiting = send(['User-Name = "alice"', 'User-Password = ""', `State = ${state}`], {
       timeoutSeconds: 20,
     });
-    let [push] = await alice.phone.pendingPushes(5);
-    while (push === undefined) [push] = await alice.phone.pendingPushes(5);
+    const [push] = await pendingPushes(alice.phone);
     assert.equal(push.context.user_agent, 'RADIUS vpn');
     await alice.phone.answerPush(push.pushId, 'approve');
     assert.equal((await waiting).type, 'Access-Accept');
@@ -224,8 +224,7 @@ describe('RADIUS front end, black-box with radclient', { skip: radclientComponen
       assert.ok(state !== undefined);
       const pushRequest = request(81, 'alice', '', state);
       socket.send(pushRequest, port, '127.0.0.1');
-      let pending = await alice.phone.pendingPushes(5);
-      while (pending.length === 0) pending = await alice.phone.pendingPushes(5);
+      const pending = await pendingPushes(alice.phone);
       socket.send(pushRequest, port, '127.0.0.1');
       socket.send(pushRequest, port, '127.0.0.1');
       await new Promise((resolve) => setTimeout(resolve, 300));
