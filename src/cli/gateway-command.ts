@@ -35,6 +35,7 @@ import {
 } from './command.js';
 import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
 import { serveUntilStopped } from './serve-until-stopped.js';
+import { readFirstLine, secretFrom, secretFromStdin } from './stdin-secret.js';
 
 /** A configuration file bigger than this is not one (the largest real ones are kilobytes). */
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
@@ -104,10 +105,30 @@ export function gatewayCommand(output: Output) {
       'enroll',
       "store this gateway's provisioner credential (encrypted) and check it",
       async (gateway, _args, options) => {
+        const secret = await secretFrom(
+          {
+            stdin: options.secretStdin,
+            argument: options.secret,
+            environment: process.env.TOKENWARD_GATEWAY_SECRET,
+          },
+          {
+            stdin: '--secret-stdin',
+            argument: '--secret',
+            environment: 'TOKENWARD_GATEWAY_SECRET',
+          },
+          output,
+        );
+        if (secret === undefined) {
+          throw new TokenwardError('TW_INPUT_INVALID', {
+            message:
+              'Give the secret `provisioner gateway add` printed on standard input: echo "$SECRET" | tokenward gateway enroll ... --secret-stdin (or set TOKENWARD_GATEWAY_SECRET).',
+            data: { field: '--secret-stdin' },
+          });
+        }
         const enrolled = await gateway.enroll({
           provisionerUrl: parseHttpUrl(String(options.provisioner), '--provisioner'),
           serial: String(options.serial),
-          secret: String(options.secret),
+          secret,
           clusterSerials: (options.clusterSerial as string[] | undefined) ?? [],
         });
         output.out(
@@ -117,7 +138,14 @@ export function gatewayCommand(output: Output) {
     )
       .requiredOption('--provisioner <url>', 'the provisioning service URL')
       .requiredOption('--serial <sn>', "this gateway's serial, as enrolled at the provisioner")
-      .requiredOption('--secret <secret>', 'the secret `provisioner gateway add` printed')
+      .option(
+        '--secret-stdin',
+        'read the secret `provisioner gateway add` printed from standard input',
+      )
+      .option(
+        '--secret <secret>',
+        'the secret as an argument (visible to other users: prefer --secret-stdin)',
+      )
       .option('--cluster-serial <sn...>', 'serials of the other gateways of this cluster'),
   );
 
@@ -505,6 +533,11 @@ export function gatewayCommand(output: Output) {
       'add (or replace) a RADIUS client: a source address or CIDR block and its shared secret',
       async (_gateway, args, options, { store, cipher }) => {
         const secret = await secretFromStdin(options.secretStdin, '--secret-stdin');
+        if (secret.length < 16) {
+          output.err(
+            `Warning TW_WARN_RADIUS_SECRET_SHORT: ${warningCatalog.TW_WARN_RADIUS_SECRET_SHORT}`,
+          );
+        }
         const name = args[0] ?? '';
         const client = newRadiusClient(
           {
@@ -706,26 +739,4 @@ function parseChoice<T extends string>(option: string, value: string, choices: r
       message: `${option} is one of: ${choices.join(', ')}.`,
     });
   return found;
-}
-
-/** A password or secret from standard input, which the flag must have asked for. */
-async function secretFromStdin(asked: unknown, flag: string): Promise<string> {
-  if (asked !== true) {
-    throw new TokenwardError('TW_INPUT_INVALID', {
-      message: `Give it on standard input with ${flag}; it is never taken as an argument.`,
-    });
-  }
-  return readFirstLine();
-}
-
-async function readFirstLine(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin) {
-    text += String(chunk);
-    if (text.includes('\n')) break;
-  }
-  const line = text.split('\n')[0]?.replace(/\r$/, '') ?? '';
-  if (line === '')
-    throw new TokenwardError('TW_INPUT_INVALID', { message: 'Standard input held no password.' });
-  return line;
 }

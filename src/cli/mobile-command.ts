@@ -7,6 +7,7 @@ import { warningCatalog } from '../core/warnings.js';
 import { createMobileToken, type MobileToken, type PendingPush } from '../mobile/mobile-token.js';
 import { decodeQrPng, terminalQr } from '../protocol/qr.js';
 import { command, isoTime, listing, type Output, ReportedError } from './command.js';
+import { secretFrom } from './stdin-secret.js';
 import { VERSION } from './version.js';
 
 interface DeviceOptions {
@@ -26,9 +27,14 @@ export function mobileCommand(output: Output) {
     withDeviceOptions(command(name, description)).action(async (...received: unknown[]) => {
       const cmd = received.at(-1) as { args: string[]; opts(): Record<string, unknown> };
       const options = cmd.opts() as DeviceOptions & Record<string, unknown>;
+      const pin = await secretFrom(
+        { stdin: options.pinStdin, argument: options.pin, environment: process.env.TOKENWARD_PIN },
+        { stdin: '--pin-stdin', argument: '--pin', environment: 'TOKENWARD_PIN' },
+        output,
+      );
       const token = createMobileToken({
         dir: options.device,
-        pin: options.pin,
+        pin,
         version: VERSION,
         onKeyFileWarning: () =>
           output.err(`Warning TW_WARN_VAULT_KEYFILE: ${warningCatalog.TW_WARN_VAULT_KEYFILE}`),
@@ -215,10 +221,10 @@ function withDeviceOptions(cmd: Command): Command {
       process.env.TOKENWARD_DEVICE ?? join(homedir(), '.tokenward', 'device'),
     )
     .option(
-      '--pin <pin>',
-      'the vault PIN or passphrase (or TOKENWARD_PIN)',
-      process.env.TOKENWARD_PIN,
-    );
+      '--pin-stdin',
+      'read the vault PIN or passphrase from standard input (or TOKENWARD_PIN)',
+    )
+    .option('--pin <pin>', 'the PIN as an argument (visible to other users: prefer --pin-stdin)');
 }
 
 /** Long-polls for pushes and answers them; rides out provisioner restarts with backoff. */

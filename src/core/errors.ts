@@ -360,13 +360,18 @@ export const errorCatalog = {
   TW_VAULT_PIN_REQUIRED: {
     status: 401,
     expose: true,
-    message: 'This token vault is protected by a PIN. Give it with --pin or TOKENWARD_PIN.',
+    message: 'This token vault is protected by a PIN. Give it with --pin-stdin or TOKENWARD_PIN.',
   },
   TW_VAULT_PIN_INVALID: {
     status: 401,
     expose: true,
     message:
       'The PIN does not open this token vault. Nothing was changed; try again with the right PIN.',
+  },
+  TW_VAULT_PIN_WEAK: {
+    status: 400,
+    expose: true,
+    message: 'A vault PIN or passphrase has at least 6 characters. Choose a longer one.',
   },
   TW_VAULT_CORRUPT: {
     status: 500,
@@ -401,7 +406,7 @@ export const errorCatalog = {
     status: 409,
     expose: true,
     message:
-      'This gateway is not enrolled with a provisioner. Run: tokenward gateway enroll --provisioner URL --serial SN --secret S',
+      'This gateway is not enrolled with a provisioner. Run: echo "$SECRET" | tokenward gateway enroll --provisioner URL --serial SN --secret-stdin',
   },
   TW_TOKEN_NO_FREE: {
     status: 409,

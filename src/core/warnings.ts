@@ -5,8 +5,12 @@
 export const warningCatalog = {
   TW_WARN_PLAINTEXT_LISTENER:
     'Listening on a non-loopback address without TLS: secrets would cross the network in clear. Pass --tls-cert and --tls-key, or listen on 127.0.0.1 behind a TLS proxy.',
+  TW_WARN_SECRET_IN_ARGV:
+    'A secret was given as a command-line argument, which every user of this machine can read (ps, /proc/PID/cmdline) and shells keep in their history.',
+  TW_WARN_RADIUS_SECRET_SHORT:
+    'This RADIUS shared secret is shorter than 16 characters (RFC 2865 section 3 recommends at least 16): one captured Access-Request lets it be guessed offline. Set a longer random secret on the client and here.',
   TW_WARN_VAULT_KEYFILE:
-    'The token vault key is kept in a file beside the vault, so anyone who can read this directory can read the tokens. Use --pin or TOKENWARD_PIN to protect it with a passphrase.',
+    'The token vault key is kept in a file beside the vault, so anyone who can read this directory can read the tokens. Use --pin-stdin or TOKENWARD_PIN to protect it with a passphrase.',
   TW_WARN_RADIUS_MESSAGE_AUTHENTICATOR_OPTIONAL:
     'This RADIUS client may send Access-Requests without Message-Authenticator, which leaves its logins open to forged responses (Blast-RADIUS, CVE-2024-3596). Update the client to send Message-Authenticator and set it back to require.',
 } as const;

@@ -38,6 +38,8 @@ interface Envelope {
 }
 
 const SCRYPT = { logN: 15, r: 8, p: 1 };
+/** A new vault's PIN has at least this many characters (an existing vault keeps its own). */
+const MIN_PIN_LENGTH = 6;
 
 export function openVaultFile<T>(dir: string, pin: string | undefined): VaultFile<T> {
   const path = join(dir, 'vault');
@@ -126,6 +128,9 @@ export function openVaultFile<T>(dir: string, pin: string | undefined): VaultFil
       try {
         kdf = (JSON.parse(await readFile(path, 'utf8')) as Envelope).kdf;
       } catch {
+        if (pin !== undefined && [...pin].length < MIN_PIN_LENGTH) {
+          throw new TokenwardError('TW_VAULT_PIN_WEAK');
+        }
         kdf =
           pin === undefined
             ? { type: 'keyfile' }

@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
@@ -26,6 +27,9 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path === '') throw new TokenwardError('TW_DATABASE_URL_INVALID', { detail: 'empty path' });
+    // Created 0600 (SQLite gives its -wal and -shm files the database file's mode): it holds
+    // password hashes and sealed secrets.
+    if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
     const database = new SQLite(path);
     database.pragma('journal_mode = WAL');
     // Other processes on the same file (several CLI commands, a second node) wait for the lock.
