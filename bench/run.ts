@@ -4,6 +4,7 @@
  */
 import { benchActivation } from './activation.js';
 import { benchAuth } from './auth.js';
+import { benchFailover } from './failover.js';
 import { benchOtp } from './otp.js';
 import { benchPoll } from './poll.js';
 import { benchRadius } from './radius.js';
@@ -15,12 +16,16 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   auth: benchAuth,
   radius: benchRadius,
 };
+/** Run only when named: it restarts the machine's PostgreSQL. */
+const onlyWhenNamed: Record<string, () => Promise<void>> = { failover: benchFailover };
 
 const wanted = process.argv.slice(2);
 for (const name of wanted.length > 0 ? wanted : Object.keys(benchmarks)) {
-  const benchmark = benchmarks[name];
+  const benchmark = benchmarks[name] ?? onlyWhenNamed[name];
   if (benchmark === undefined) {
-    console.error(`Unknown benchmark "${name}". Known: ${Object.keys(benchmarks).join(', ')}`);
+    console.error(
+      `Unknown benchmark "${name}". Known: ${[...Object.keys(benchmarks), ...Object.keys(onlyWhenNamed)].join(', ')}`,
+    );
     process.exitCode = 2;
     break;
   }
