@@ -396,6 +396,7 @@ export function gatewayCommand(output: Output) {
   token.addCommand(
     action('poll', 'poll the token server once', async (gateway, _args, options) => {
       const polled = await gateway.poll({ all: options.all === true });
+      for (const line of polled.lines) output.out(line);
       output.out(`Polled ${polled.polled} tokens; ${polled.updated} changed.`);
     }).option('--all', 'all tokens, not only those waiting for a phone'),
   );

@@ -421,6 +421,8 @@ export function createGateway(deps: GatewayDependencies) {
           ? await store.fortitokens.list()
           : await store.fortitokens.list({ state: 'provisioning' });
       log.info('ftm_cfg_poll_token_states: Poll token status!');
+      /** The FortiOS log lines of what changed, for a caller that prints (the CLI). */
+      const lines: string[] = [];
       let updated = 0;
       let members: { sn: string; error: { code: string } | null }[] = [];
       // At least one request, even for no tokens: it checks the token server and the cluster.
@@ -451,9 +453,9 @@ export function createGateway(deps: GatewayDependencies) {
           )
             continue;
           if (regId !== null && regId !== token.regId) {
-            log.info(
-              `ftm_cfg_update_token_state: Update REGID for ${token.serial} regid:${regId} os_ver:${osVer ?? ''}`,
-            );
+            const line = `ftm_cfg_update_token_state: Update REGID for ${token.serial} regid:${regId} os_ver:${osVer ?? ''}`;
+            log.info(line);
+            lines.push(line);
           }
           await store.fortitokens.update(token.serial, {
             state,
@@ -472,7 +474,7 @@ export function createGateway(deps: GatewayDependencies) {
           updated++;
         }
       }
-      return { polled: tokens.length, updated, members };
+      return { polled: tokens.length, updated, members, lines };
     },
 
     /** This node's way to the provisioner (the auth engine relays pushes through it). */

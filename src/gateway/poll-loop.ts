@@ -3,13 +3,14 @@ import { isTokenwardError, TokenwardError } from '../core/errors.js';
 import type { AuthEngine } from './auth/auth-engine.js';
 import type { Gateway } from './gateway.js';
 
-/** How often the gateway polls: often while a phone may be activating, else now and then. */
+/** How often the gateway polls: the tokens waiting for a phone often, all of them now and then. */
 export const POLL_INTERVAL_MS = { waiting: 10_000, idle: 60_000 } as const;
 /** After a failed round: 1 s, doubling per failure in a row, at most the idle interval. */
 const RETRY_MS = { first: 1_000, max: POLL_INTERVAL_MS.idle } as const;
 
 /**
- * The gateway's background work until stopped: poll the token server (DESIGN section 6) and
+ * The gateway's background work until stopped: poll the token server (DESIGN section 6: the
+ * tokens in provisioning every `waiting` interval, all every `idle` interval) and
  * sweep ended login sessions. A round that fails for any reason (token server down, database
  * away) is reported and retried with backoff: the loop never ends by itself, so a node whose
  * dependency comes back carries on without a restart.
@@ -30,12 +31,18 @@ export function startPollLoop(deps: {
 
   const running = (async () => {
     let failures = 0;
+    let lastAll = Number.NEGATIVE_INFINITY;
     while (!stop.signal.aborted) {
-      let waiting = false;
       try {
         await deps.auth.sweepSessions();
-        await deps.gateway.poll({ all: true });
-        waiting = (await deps.gateway.listTokens('provisioning')).length > 0;
+        // Every token now and then; the ones waiting for a phone at every round, so a token
+        // provisioned from the CLI or the console is seen within one short interval.
+        if (performance.now() - lastAll >= intervals.idle) {
+          await deps.gateway.poll({ all: true });
+          lastAll = performance.now();
+        } else if ((await deps.gateway.listTokens('provisioning')).length > 0) {
+          await deps.gateway.poll();
+        }
         failures = 0;
         deps.onRoundDone?.();
       } catch (error) {
@@ -47,9 +54,7 @@ export function startPollLoop(deps: {
       await pause(
         failures > 0
           ? Math.min(RETRY_MS.first * 2 ** (failures - 1), RETRY_MS.max)
-          : waiting
-            ? intervals.waiting
-            : intervals.idle,
+          : intervals.waiting,
       );
     }
   })();

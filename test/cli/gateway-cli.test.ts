@@ -107,7 +107,11 @@ describe('tokenward gateway (CLI)', () => {
     ]);
     assert.equal(phone.code, 0, phone.err);
 
-    assert.equal((await gateway('token', 'poll')).out, 'Polled 1 tokens; 1 changed.');
+    // The source document's log line, printed by the poll that saw the change.
+    assert.match(
+      (await gateway('token', 'poll')).out,
+      /^ftm_cfg_update_token_state: Update REGID for [A-Z0-9]{16} regid:[0-9a-f]{64} os_ver:\S+\nPolled 1 tokens; 1 changed\.$/,
+    );
     const info = (await gateway('diagnose', 'fortitoken', 'info')).out;
     assert.match(info, /^FORTITOKEN DRIFT STATUS\n/);
     assert.match(info, /TWMOB[0-9A-F]{11} +provisioned +0/);
