@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { TokenwardError } from '../core/errors.js';
 import { parseHttpUrl } from '../core/http-url.js';
+import { checkPasswordPolicy, PASSWORD_MIN_LENGTH } from '../core/password-policy.js';
 import { TOKEN_STATES, type TokenState } from '../core/token-state.js';
 import { warningCatalog } from '../core/warnings.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
@@ -171,10 +172,18 @@ export function gatewayCommand(output: Output) {
       'add a user; with a token, the activation goes out at once',
       async (gateway, args, options) => {
         const password = await secretFromStdin(options.passwordStdin, '--password-stdin');
+        // `--no-two-factor` (commander sets false): a password-only user, asked for explicitly.
         const twoFactor =
-          options.twoFactor === undefined
-            ? undefined
-            : parseChoice('--two-factor', String(options.twoFactor), TWO_FACTORS);
+          options.twoFactor === false
+            ? 'disable'
+            : options.twoFactor === undefined
+              ? undefined
+              : parseChoice('--two-factor', String(options.twoFactor), TWO_FACTORS);
+        if (twoFactor === 'disable') {
+          output.err(
+            `Warning TW_WARN_SINGLE_FACTOR_USER: ${warningCatalog.TW_WARN_SINGLE_FACTOR_USER}`,
+          );
+        }
         const added = await gateway.addUser({
           name: args[0] ?? '',
           password,
@@ -196,6 +205,7 @@ export function gatewayCommand(output: Output) {
         '--two-factor <method>',
         `${TWO_FACTORS.join(', ')} (default: fortitoken with a token)`,
       )
+      .option('--no-two-factor', 'a password alone logs this user in (refused unless asked for)')
       .option('--token <serial|auto>', 'assign this token, or a free one of the licences'),
   );
   user.addCommand(
@@ -228,10 +238,18 @@ export function gatewayCommand(output: Output) {
       'set',
       'change a user; a newly assigned token gets its activation sent',
       async (gateway, args, options) => {
+        // `--no-two-factor` (commander sets false): a password-only user, asked for explicitly.
         const twoFactor =
-          options.twoFactor === undefined
-            ? undefined
-            : parseChoice('--two-factor', String(options.twoFactor), TWO_FACTORS);
+          options.twoFactor === false
+            ? 'disable'
+            : options.twoFactor === undefined
+              ? undefined
+              : parseChoice('--two-factor', String(options.twoFactor), TWO_FACTORS);
+        if (twoFactor === 'disable') {
+          output.err(
+            `Warning TW_WARN_SINGLE_FACTOR_USER: ${warningCatalog.TW_WARN_SINGLE_FACTOR_USER}`,
+          );
+        }
         const status =
           options.status === undefined
             ? undefined
@@ -507,12 +525,12 @@ export function gatewayCommand(output: Output) {
       'set the console admin name and password (read from standard input)',
       async (_gateway, _args, options, { store }) => {
         const password = await secretFromStdin(options.passwordStdin, '--password-stdin');
-        if (password.length < 12) {
-          throw new TokenwardError('TW_INPUT_INVALID', {
-            message: 'A console admin password has at least 12 characters.',
-          });
-        }
         const name = String(options.name);
+        checkPasswordPolicy(password, {
+          minLength: PASSWORD_MIN_LENGTH.admin,
+          username: name,
+          field: '--password-stdin',
+        });
         await store.settings.set(
           CONSOLE_ADMIN_KEY,
           { name, passwordHash: await hashPassword(password) },

@@ -97,6 +97,17 @@ export const errorCatalog = {
     message:
       'The request timestamp is more than 300 seconds from the server clock. Synchronise the gateway clock (NTP) and retry.',
   },
+  TW_PASSWORD_WEAK: {
+    status: 400,
+    expose: true,
+    message: 'The password is too short or too common. Choose a longer one.',
+  },
+  TW_TWO_FACTOR_REQUIRED: {
+    status: 400,
+    expose: true,
+    message:
+      'This user would log in with a password alone. Give a token (--token auto with --email or --sms) or --two-factor email|sms, or allow it explicitly with --no-two-factor.',
+  },
   TW_TOKEN_ACTIVE: {
     status: 409,
     expose: true,

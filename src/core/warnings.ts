@@ -5,6 +5,8 @@
 export const warningCatalog = {
   TW_WARN_PLAINTEXT_LISTENER:
     'Listening on a non-loopback address without TLS: secrets would cross the network in clear. Pass --tls-cert and --tls-key, or listen on 127.0.0.1 behind a TLS proxy.',
+  TW_WARN_SINGLE_FACTOR_USER:
+    'This user logs in with a password alone: no second factor protects the account. The addition is audited.',
   TW_WARN_SECRET_IN_ARGV:
     'A secret was given as a command-line argument, which every user of this machine can read (ps, /proc/PID/cmdline) and shells keep in their history.',
   TW_WARN_RADIUS_SECRET_SHORT:

@@ -1,4 +1,5 @@
-import { TokenwardError } from '../core/errors.js';
+import { isTokenwardError, TokenwardError } from '../core/errors.js';
+import { checkPasswordPolicy, PASSWORD_MIN_LENGTH } from '../core/password-policy.js';
 import { parseSerial } from '../core/serial.js';
 import type { TokenState } from '../core/token-state.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
@@ -164,7 +165,7 @@ async function localUser(store: Store, entry: ConfigEntry, now: number): Promise
         passwordHash =
           first?.text === 'ENC' && !first.quoted && second !== undefined
             ? Buffer.from(second.text, 'base64').toString('utf8')
-            : await hashPassword(single(setting));
+            : await hashPassword(policyChecked(single(setting), entry.name, setting.line));
         if (!isWholePasswordHash(passwordHash))
           invalid(setting.line, 'passwd ENC must be a value `config show` printed');
         break;
@@ -329,4 +330,19 @@ function isWholePasswordHash(stored: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A password in clear in the file meets the one password policy, or its line is named. */
+function policyChecked(password: string, username: string, line: number): string {
+  try {
+    checkPasswordPolicy(password, {
+      minLength: PASSWORD_MIN_LENGTH.user,
+      username,
+      field: 'passwd',
+    });
+  } catch (error) {
+    if (!isTokenwardError(error)) throw error;
+    invalid(line, error.message.replace(/\.$/, ''));
+  }
+  return password;
 }

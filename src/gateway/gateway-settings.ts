@@ -27,6 +27,8 @@ export const GATEWAY_SETTINGS = {
     'auth-lockout-user-threshold': { fallback: 10, min: 1, max: 1000 },
     /** Seconds; 0 locks until an admin unlocks. */
     'auth-lockout-duration': { fallback: 0, min: 0, max: 31_536_000 },
+    /** Ours: a new user needs a second factor unless added explicitly without one. */
+    'two-factor-required': toggle('enable'),
   },
   'system ftm-push': {
     status: toggle('enable'),
@@ -51,6 +53,7 @@ export interface GatewayPolicy {
     readonly userPasswordThreshold: number;
     readonly durationSeconds: number;
   };
+  readonly twoFactorRequired: boolean;
   readonly push: {
     readonly enabled: boolean;
     readonly numberMatching: boolean;
@@ -73,6 +76,7 @@ export async function readGatewayPolicy(store: Store): Promise<GatewayPolicy> {
       userPasswordThreshold: Number(value('user setting', 'auth-lockout-user-threshold')),
       durationSeconds: Number(value('user setting', 'auth-lockout-duration')),
     },
+    twoFactorRequired: value('user setting', 'two-factor-required') === 'enable',
     push: {
       enabled: value('system ftm-push', 'status') === 'enable',
       numberMatching: value('system ftm-push', 'number-matching') === 'enable',

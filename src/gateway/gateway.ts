@@ -3,6 +3,7 @@ import { TokenwardError } from '../core/errors.js';
 import { parseHttpUrl } from '../core/http-url.js';
 import { parseLicenceCode } from '../core/licence.js';
 import type { OtpAlgorithm, OtpDigits, OtpPeriod } from '../core/otp-parameters.js';
+import { checkPasswordPolicy, PASSWORD_MIN_LENGTH } from '../core/password-policy.js';
 import { parseSerial } from '../core/serial.js';
 import type { TokenState } from '../core/token-state.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
@@ -274,11 +275,25 @@ export function createGateway(deps: GatewayDependencies) {
       } else if (input.token !== undefined) {
         tokenSerial = (await tokenNamed(input.token)).serial;
       }
+      checkPasswordPolicy(input.password, {
+        minLength: PASSWORD_MIN_LENGTH.user,
+        username: input.name,
+        field: 'password',
+      });
+      const twoFactor = input.twoFactor ?? (tokenSerial === null ? 'disable' : 'fortitoken');
+      // A single-factor user only when asked for in so many words (`--no-two-factor`).
+      if (
+        twoFactor === 'disable' &&
+        input.twoFactor !== 'disable' &&
+        (await readGatewayPolicy(store)).twoFactorRequired
+      ) {
+        throw new TokenwardError('TW_TWO_FACTOR_REQUIRED', { data: { field: '--token' } });
+      }
       const user: User = {
         ...newUser(input.name, await hashPassword(input.password), now),
         email: input.email ?? null,
         smsPhone: input.sms ?? null,
-        twoFactor: input.twoFactor ?? (tokenSerial === null ? 'disable' : 'fortitoken'),
+        twoFactor,
         tokenSerial,
       };
       await store.users.create(user);
@@ -288,6 +303,7 @@ export function createGateway(deps: GatewayDependencies) {
         action: 'user.add',
         subject: user.name,
         outcome: 'success',
+        ...(twoFactor === 'disable' ? { detail: { twoFactor: 'disable' } } : {}),
       });
       const provisioned = tokenSerial === null ? undefined : await provisionToken(tokenSerial);
       return { name: user.name, token: tokenSerial, delivered: provisioned?.delivered };

@@ -88,7 +88,7 @@ describe('tokenward gateway (CLI)', () => {
         'auto',
         ...data,
       ],
-      'pw\n',
+      'horse-battery-staple\n',
     );
     assert.equal(user.code, 0, user.err);
     assert.match(

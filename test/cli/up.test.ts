@@ -98,7 +98,7 @@ describe('tokenward up: everything in one process', { skip: radclientComponent.s
         'auto',
         ...data,
       ],
-      'alice-password\n',
+      'horse-battery-staple\n',
     );
     assert.equal(added.code, 0, added.err);
     const code = /^ {4}([A-Z2-7]{16})$/m.exec(smtp.received.at(-1)?.text ?? '')?.[1] ?? '';
@@ -119,7 +119,7 @@ describe('tokenward up: everything in one process', { skip: radclientComponent.s
     };
     const reply = await radclient(first.radiusPort, first.radiusSecret ?? '', [
       'User-Name = "alice"',
-      `User-Password = "alice-password${shown.code}"`,
+      `User-Password = "horse-battery-staple${shown.code}"`,
       'Message-Authenticator = 0x00',
     ]);
     assert.equal(reply.type, 'Access-Accept', reply.output);
@@ -136,7 +136,7 @@ describe('tokenward up: everything in one process', { skip: radclientComponent.s
     assert.match(users.out, /^alice /m);
     const challenged = await radclient(again.radiusPort, first.radiusSecret ?? '', [
       'User-Name = "alice"',
-      'User-Password = "alice-password"',
+      'User-Password = "horse-battery-staple"',
       'Message-Authenticator = 0x00',
     ]);
     assert.equal(challenged.type, 'Access-Challenge', 'the same user, token and RADIUS secret');

@@ -78,7 +78,7 @@ describe('admin console in Chromium', { skip: chromiumComponent.skip }, () => {
     await page.getByRole('link', { name: 'Users' }).click();
     const form = page.locator('#add-user-form');
     await form.getByLabel('Name').fill('bob');
-    await form.getByLabel('Password').fill('bob-password-1');
+    await form.getByLabel('Password').fill('horse-battery-1');
     await form.getByLabel('E-mail').fill('bob@example.com');
     await form.getByRole('button', { name: 'Add user' }).click();
     await page.getByText(/activation: e-mail to bob@example\.com/).waitFor();

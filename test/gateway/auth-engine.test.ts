@@ -47,8 +47,12 @@ for (const { engine, skip } of engines) {
     });
 
     it('accepts a user without two-factor on the password alone', async () => {
-      await f.g.gateway.addUser({ name: 'carol', password: 'pw-carol' });
-      assert.deepEqual(await login({ name: 'carol', password: 'pw-carol' }), {
+      await f.g.gateway.addUser({
+        name: 'carol',
+        password: 'battery-staple-9',
+        twoFactor: 'disable',
+      });
+      assert.deepEqual(await login({ name: 'carol', password: 'battery-staple-9' }), {
         result: 'accept',
         username: 'carol',
         reason: 'password',
@@ -122,12 +126,12 @@ for (const { engine, skip } of engines) {
     it('sends a one-time code by e-mail through a real SMTP server', async () => {
       await f.g.gateway.addUser({
         name: 'dave',
-        password: 'pw-dave',
+        password: 'horse-battery-7',
         email: 'dave@example.com',
         twoFactor: 'email',
       });
       const before = f.g.smtp.received.length;
-      const outcome = await login({ name: 'dave', password: 'pw-dave' });
+      const outcome = await login({ name: 'dave', password: 'horse-battery-7' });
       assert.equal(outcome.result === 'challenge' && outcome.message, AUTH_MESSAGES.email);
       assert.deepEqual(outcome.result === 'challenge' && outcome.methods, ['otp']);
       const mail = f.g.smtp.received[before];
@@ -139,7 +143,7 @@ for (const { engine, skip } of engines) {
     it('refuses an e-mailed code after its expiry (two-factor-email-expiry)', async () => {
       await f.g.store.settings.set('system global.two-factor-email-expiry', 30, f.g.clock.now);
       const before = f.g.smtp.received.length;
-      const sessionId = challenged(await login({ name: 'dave', password: 'pw-dave' }));
+      const sessionId = challenged(await login({ name: 'dave', password: 'horse-battery-7' }));
       assert.match(f.g.smtp.received[before]?.text ?? '', /for 30 seconds/);
       const code = /login code is (\d{6})\./.exec(f.g.smtp.received[before]?.text ?? '')?.[1] ?? '';
       f.g.clock.advance(31_000);
@@ -151,11 +155,11 @@ for (const { engine, skip } of engines) {
     it('sends a one-time code by SMS through the webhook', async () => {
       await f.g.gateway.addUser({
         name: 'erin',
-        password: 'pw-erin',
+        password: 'staple-battery-8',
         sms: '+15550100',
         twoFactor: 'sms',
       });
-      const outcome = await login({ name: 'erin', password: 'pw-erin' });
+      const outcome = await login({ name: 'erin', password: 'staple-battery-8' });
       assert.equal(outcome.result === 'challenge' && outcome.message, AUTH_MESSAGES.sms);
       const sent = f.g.sms.received.at(-1);
       assert.equal(sent?.to, '+15550100');
@@ -164,7 +168,7 @@ for (const { engine, skip } of engines) {
       const reused = challenged(outcome);
       assert.equal((await f.g.auth.answerCode(reused, wrong)).result, 'reject');
       assert.equal(await lastReason('erin'), 'code-mismatch');
-      const again = await login({ name: 'erin', password: 'pw-erin' });
+      const again = await login({ name: 'erin', password: 'staple-battery-8' });
       const fresh = /login code is (\d{6})\./.exec(f.g.sms.received.at(-1)?.text ?? '')?.[1] ?? '';
       assert.equal((await f.g.auth.answerCode(challenged(again), fresh)).result, 'accept');
     });
@@ -172,7 +176,7 @@ for (const { engine, skip } of engines) {
     it('never writes a password or code to the auth log', async () => {
       const entries = await f.g.store.authLog.list({ limit: 1000 });
       const written = JSON.stringify(entries);
-      for (const secret of ['pw-alice', 'pw-dave', 'pw-erin', 'not-it']) {
+      for (const secret of ['pw-alice', 'horse-battery-7', 'staple-battery-8', 'not-it']) {
         assert.ok(!written.includes(secret), secret);
       }
       assert.ok(entries.every((e) => e.latencyMs >= 0 && e.node === 'FGT60F0000000001'));

@@ -64,7 +64,7 @@ for (const { engine, skip } of engines) {
       await importConfig(
         store,
         cipher,
-        userBlock(await hashPassword('pw-eve', { logN: 10, r: 8, p: 1 })),
+        userBlock(await hashPassword('battery-horse-6', { logN: 10, r: 8, p: 1 })),
         now,
       );
       assert.ok(await store.users.find('eve'));
@@ -80,7 +80,7 @@ for (const { engine, skip } of engines) {
         connection: createProvisionerConnection({ store, cipher, clock: () => now }),
         clock: () => now,
       });
-      for (const password of ['pw-eve', 'x', '']) {
+      for (const password of ['battery-horse-6', 'x', '']) {
         const outcome = await auth.login({
           username: 'eve',
           password,

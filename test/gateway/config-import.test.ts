@@ -86,7 +86,7 @@ for (const { engine, skip } of engines) {
           'config user local',
           '    edit "alice"',
           '        set type password',
-          '        set passwd "s3cret"',
+          '        set passwd "long-s3cret-value"',
           '        set two-factor fortitoken',
           '        set fortitoken "FTKMOB83712DC7FE"',
           '        set email-to "alice@example.com"',
@@ -125,11 +125,11 @@ for (const { engine, skip } of engines) {
           5,
         ],
         [
-          'config user local\n    edit "bob"\n        set passwd "pw"\n        set two-factor maybe\n    next\nend\n',
+          'config user local\n    edit "bob"\n        set passwd "horse-battery-2"\n        set two-factor maybe\n    next\nend\n',
           4,
         ],
         ['config firewall policy\nend\n', 1],
-        ['config user local\n    edit "carol"\n        set passwd "pw"\n', 2],
+        ['config user local\n    edit "carol"\n        set passwd "horse-battery-2"\n', 2],
       ];
       for (const [text, line] of bad) {
         await assert.rejects(

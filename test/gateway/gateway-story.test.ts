@@ -81,7 +81,7 @@ for (const { engine, skip } of engines) {
       assert.equal(serials.length, 2);
       const added = await gateway.addUser({
         name: 'alice',
-        password: 'pw',
+        password: 'horse-staple-battery',
         email: 'alice@example.com',
         token: 'auto',
       });
@@ -138,7 +138,12 @@ for (const { engine, skip } of engines) {
     it('shows a refused mail to the admin, and resends it later', async () => {
       smtp.refuse(true);
       await assert.rejects(
-        gateway.addUser({ name: 'bob', password: 'pw', email: 'bob@example.com', token: 'auto' }),
+        gateway.addUser({
+          name: 'bob',
+          password: 'horse-staple-battery',
+          email: 'bob@example.com',
+          token: 'auto',
+        }),
         (error: { code?: string }) => error.code === 'TW_DELIVERY_FAILED',
       );
       const bob = (await gateway.listUsers()).find((u) => u.name === 'bob');

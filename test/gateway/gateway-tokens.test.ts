@@ -86,7 +86,7 @@ for (const { engine, skip } of engines) {
     it('sends the activation by SMS; an expired code becomes provision timeout and resend sends a new one', async () => {
       const added = await gateway.addUser({
         name: 'carol',
-        password: 'pw',
+        password: 'horse-staple-battery',
         sms: '+15550100',
         token: 'auto',
       });
@@ -152,12 +152,22 @@ for (const { engine, skip } of engines) {
         (error: { code?: string }) => error.code === 'TW_STORE_NOT_FOUND',
       );
       await assert.rejects(
-        gateway.addUser({ name: 'dave', password: 'pw', token: 'auto' }),
+        gateway.addUser({ name: 'dave', password: 'horse-staple-battery', token: 'auto' }),
         (error: { code?: string }) => error.code === 'TW_INPUT_INVALID',
       );
-      await gateway.addUser({ name: 'erin', password: 'pw', sms: '+15550101', token: 'auto' });
+      await gateway.addUser({
+        name: 'erin',
+        password: 'horse-staple-battery',
+        sms: '+15550101',
+        token: 'auto',
+      });
       await assert.rejects(
-        gateway.addUser({ name: 'dave', password: 'pw', sms: '+15550102', token: 'auto' }),
+        gateway.addUser({
+          name: 'dave',
+          password: 'horse-staple-battery',
+          sms: '+15550102',
+          token: 'auto',
+        }),
         (error: { code?: string }) => error.code === 'TW_TOKEN_NO_FREE',
       );
       assert.equal(

@@ -28,7 +28,7 @@ describe('poll loop: a token provisioned between rounds', () => {
       const sent = f.g.smtp.received.length;
       const added = await f.g.gateway.addUser({
         name: 'bob',
-        password: 'pw-bob-long',
+        password: 'horse-staple-5',
         email: 'bob@example.com',
         token: 'auto',
       });

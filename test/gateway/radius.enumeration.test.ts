@@ -50,7 +50,7 @@ describe('RADIUS: user enumeration by timing', { skip: radclientComponent.skip }
   before(async () => {
     g = await startGatewayHarness('sqlite', { passwords: counting });
     await g.tokenUser('alice');
-    await g.gateway.addUser({ name: 'carol', password: 'pw-carol' });
+    await g.gateway.addUser({ name: 'carol', password: 'battery-staple-9', twoFactor: 'disable' });
     server = createRadiusServer({
       store: g.store,
       cipher: g.cipher,

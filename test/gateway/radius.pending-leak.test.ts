@@ -31,7 +31,7 @@ describe('RADIUS: a failed decision leaves nothing pending', {
 
   before(async () => {
     g = await startGatewayHarness('postgres');
-    await g.gateway.addUser({ name: 'carol', password: 'pw-carol' });
+    await g.gateway.addUser({ name: 'carol', password: 'battery-staple-9', twoFactor: 'disable' });
     await g.store.radiusClients.add(
       newRadiusClient({ name: 'vpn', address: '127.0.0.1', secret: SECRET }, g.cipher, g.clock.now),
     );
@@ -61,7 +61,7 @@ describe('RADIUS: a failed decision leaves nothing pending', {
     radclient(
       port,
       SECRET,
-      ['User-Name = "carol"', 'User-Password = "pw-carol"', 'Message-Authenticator = 0x00'],
+      ['User-Name = "carol"', 'User-Password = "battery-staple-9"', 'Message-Authenticator = 0x00'],
       options,
     );
 

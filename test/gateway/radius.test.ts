@@ -49,7 +49,7 @@ describe('RADIUS front end, black-box with radclient', { skip: radclientComponen
   before(async () => {
     g = await startGatewayHarness('sqlite');
     alice = await g.tokenUser('alice');
-    await g.gateway.addUser({ name: 'carol', password: 'pw-carol' });
+    await g.gateway.addUser({ name: 'carol', password: 'battery-staple-9', twoFactor: 'disable' });
     server = createRadiusServer({
       store: g.store,
       cipher: g.cipher,
@@ -66,7 +66,7 @@ describe('RADIUS front end, black-box with radclient', { skip: radclientComponen
   });
 
   it('accepts a user without two-factor: Message-Authenticator first, Reply-Message, Class', async () => {
-    const reply = await send(['User-Name = "carol"', 'User-Password = "pw-carol"']);
+    const reply = await send(['User-Name = "carol"', 'User-Password = "battery-staple-9"']);
     assert.equal(reply.type, 'Access-Accept');
     assert.equal([...reply.attributes.keys()][0], 'Message-Authenticator');
     assert.equal(unquoted(reply.attributes.get('Reply-Message')), 'Welcome, carol');
@@ -150,7 +150,7 @@ describe('RADIUS front end, black-box with radclient', { skip: radclientComponen
 
   it('drops requests without Message-Authenticator by default, and answers them when relaxed', async () => {
     const bare = () =>
-      radclient(port, SECRET, ['User-Name = "carol"', 'User-Password = "pw-carol"'], {
+      radclient(port, SECRET, ['User-Name = "carol"', 'User-Password = "battery-staple-9"'], {
         timeoutSeconds: 1,
       });
     assert.equal((await bare()).type, undefined, 'no answer at all');
@@ -163,12 +163,12 @@ describe('RADIUS front end, black-box with radclient', { skip: radclientComponen
     const wrong = await radclient(
       port,
       'not-the-secret',
-      ['User-Name = "carol"', 'User-Password = "pw-carol"', 'Message-Authenticator = 0x00'],
+      ['User-Name = "carol"', 'User-Password = "battery-staple-9"', 'Message-Authenticator = 0x00'],
       { timeoutSeconds: 1 },
     );
     assert.equal(wrong.type, undefined);
     await configureClient({ address: '10.9.9.0/24' });
-    const unknown = await send(['User-Name = "carol"', 'User-Password = "pw-carol"'], {
+    const unknown = await send(['User-Name = "carol"', 'User-Password = "battery-staple-9"'], {
       timeoutSeconds: 1,
     });
     assert.equal(unknown.type, undefined);
@@ -238,7 +238,7 @@ describe('RADIUS front end, black-box with radclient', { skip: radclientComponen
 
     it('survives 20,000 malformed datagrams without answering one, then still answers', async () => {
       replies.length = 0;
-      const valid = request(1, 'carol', 'pw-carol');
+      const valid = request(1, 'carol', 'battery-staple-9');
       const garbage: (() => Buffer)[] = [
         () => randomBytes(Math.floor(Math.random() * 4200)),
         () => randomBytes(Math.floor(Math.random() * 20)),
@@ -284,7 +284,7 @@ describe('RADIUS front end, black-box with radclient', { skip: radclientComponen
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
       assert.equal(replies.length, 0, 'no reply to garbage');
-      const still = await send(['User-Name = "carol"', 'User-Password = "pw-carol"']);
+      const still = await send(['User-Name = "carol"', 'User-Password = "battery-staple-9"']);
       assert.equal(still.type, 'Access-Accept');
     });
   });

@@ -84,7 +84,7 @@ export async function startGatewayHarness(
      * the test may move), the activation having gone out by e-mail.
      */
     async tokenUser(name: string) {
-      const password = `pw-${name}`;
+      const password = `correct-horse-${name.length}`;
       const before = smtp.received.length;
       const added = await gateway.addUser({
         name,

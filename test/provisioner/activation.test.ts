@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { generateIdentityKeyPair, signCanonical } from '../../src/crypto/identity-signature.js';
 import { postSoftToken } from '../../src/protocol/softtoken/gateway-client.js';
@@ -131,6 +132,7 @@ for (const { engine, skip } of engines) {
         __version: '4',
         registration_id: phone.regId,
         timestamp: Math.floor(h.clock.now / 1000),
+        nonce: randomBytes(16).toString('base64url'),
         activation_code: code,
         identity_key: Buffer.from(phone.identity.publicKey).toString('base64'),
         sealing_key: Buffer.from(phone.sealing.publicKey).toString('base64'),
