@@ -5,12 +5,13 @@
  * no restart, and checks that every accepted login is in the auth log. Restarts the machine's
  * PostgreSQL cluster: run it where nothing else needs it for those seconds.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { hashPassword } from '../src/crypto/password-hash.js';
 import { newUser } from '../src/gateway/new-user.js';
@@ -21,14 +22,20 @@ const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const USERS = 50;
 const CONCURRENCY = 8;
 const BIN = new URL('../src/cli/bin.ts', import.meta.url).pathname;
+const run = promisify(execFile);
 
 interface Phase {
   readonly sent: number;
   readonly failed: number;
   readonly accepted: number;
   readonly seconds: number;
-  /** The longest run of time from a failed request to the next success, in seconds. */
+  /**
+   * The longest failure window, in seconds: from the first to the last failed request of a run
+   * of failures with no gap of a second or more between them.
+   */
   readonly longestWindow: number;
+  /** What the failures were: HTTP status or error code, and how many. */
+  readonly causes: ReadonlyMap<string, number>;
 }
 
 export async function benchFailover(): Promise<void> {
@@ -75,7 +82,16 @@ export async function benchFailover(): Promise<void> {
             const match = /login API (http:\/\/127\.0\.0\.1:\d+\/api\/v1\/auth)/.exec(seen);
             if (match?.[1] !== undefined) resolve(match[1]);
           });
-          child.once('exit', (code) => reject(new Error(`gateway node exited ${code}: ${seen}`)));
+          let errors = '';
+          child.stderr?.on('data', (chunk: Buffer) => {
+            errors += chunk.toString();
+          });
+          child.once('exit', (code) => {
+            console.error(
+              `failover: gateway node ${i} exited with ${code}: ${errors.slice(-2000)}`,
+            );
+            reject(new Error(`gateway node exited ${code}: ${seen}`));
+          });
         }),
       );
     }
@@ -84,7 +100,12 @@ export async function benchFailover(): Promise<void> {
     const restarted = await load(apis, 20_000, async () => {
       await new Promise((resolve) => setTimeout(resolve, 5_000));
       const cluster = readdirSync('/etc/postgresql')[0] ?? '15';
-      execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', cluster, 'main', 'restart']);
+      const began = performance.now();
+      // Not execFileSync: the load must go on while PostgreSQL restarts.
+      await run('pg_ctlcluster', ['--skip-systemctl-redirect', cluster, 'main', 'restart']);
+      console.log(
+        `failover: PostgreSQL restarted in ${((performance.now() - began) / 1000).toFixed(1)} s`,
+      );
     });
     const logged = await countAccepts(url);
     const show = (phase: Phase) =>
@@ -94,6 +115,9 @@ export async function benchFailover(): Promise<void> {
       show(restarted),
       show(steady),
       restarted.sent / restarted.seconds / (steady.sent / steady.seconds),
+    );
+    console.log(
+      `failover: failures by cause: ${JSON.stringify(Object.fromEntries(restarted.causes))}`,
     );
     console.log(
       `failover: accepted ${steady.accepted + restarted.accepted} logins, auth log holds ${logged} accepts (lost: ${steady.accepted + restarted.accepted - logged})`,
@@ -117,13 +141,12 @@ async function load(
   let sent = 0;
   let failed = 0;
   let accepted = 0;
-  let failingSince: number | undefined;
-  let longest = 0;
+  const failedAt: number[] = [];
+  const causes = new Map<string, number>();
   const worker = async (id: number) => {
     for (let n = 0; performance.now() < end; n++) {
-      const at = performance.now();
       const api = apis[(id + n) % apis.length] ?? '';
-      const ok = await fetch(api, {
+      const cause = await fetch(api, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -132,35 +155,48 @@ async function load(
         }),
         signal: AbortSignal.timeout(10_000),
       }).then(
-        async (response) =>
-          response.status === 200 &&
-          ((await response.json()) as { result?: string }).result === 'accept',
-        () => false,
+        async (response) => {
+          const body = (await response.json()) as { result?: string; error?: { code?: string } };
+          return response.status === 200 && body.result === 'accept'
+            ? undefined
+            : `${response.status} ${body.error?.code ?? ''}`;
+        },
+        (error: Error) => error.name,
       );
       sent++;
-      if (ok) {
+      if (cause === undefined) {
         accepted++;
-        if (failingSince !== undefined)
-          longest = Math.max(longest, (performance.now() - failingSince) / 1000);
-        failingSince = undefined;
-      } else {
-        failed++;
-        failingSince ??= at;
-        // A failure fast enough to spin is paced, as a NAS retrying would be.
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
       }
+      failed++;
+      failedAt.push(performance.now());
+      causes.set(cause, (causes.get(cause) ?? 0) + 1);
+      // A failure fast enough to spin is paced, as a NAS retrying would be.
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
   await Promise.all([...Array.from({ length: CONCURRENCY }, (_, id) => worker(id)), during?.()]);
-  if (failingSince !== undefined)
-    longest = Math.max(longest, (performance.now() - failingSince) / 1000);
   return {
     sent,
     failed,
     accepted,
     seconds: (performance.now() - started) / 1000,
-    longestWindow: longest,
+    longestWindow: longestRun(failedAt.sort((a, b) => a - b)) / 1000,
+    causes,
   };
+}
+
+/** The longest span of `times` (sorted, ms) whose neighbours are less than a second apart. */
+function longestRun(times: readonly number[]): number {
+  let longest = 0;
+  let start = times[0] ?? 0;
+  for (let i = 1; i < times.length; i++) {
+    const previous = times[i - 1] ?? 0;
+    const current = times[i] ?? 0;
+    if (current - previous >= 1_000) start = current;
+    longest = Math.max(longest, current - start);
+  }
+  return longest;
 }
 
 async function countAccepts(url: string): Promise<number> {

@@ -50,9 +50,11 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
       connectionTimeoutMillis: 5_000,
       keepAlive: true,
     });
-    // An idle client's socket closed (PostgreSQL restarted, or its backend was terminated): pg
-    // drops that client and the next query opens a new one. Unheard, the error ends the process.
+    // A client's socket closed (PostgreSQL restarted, or its backend was terminated): pg drops
+    // that client and the next query opens a new one. Unheard, the error ends the process: on
+    // the pool for idle clients, on the client itself while it is checked out between queries.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return {
       engine: 'postgres',
       db: new Kysely({ dialect: withOutagesCoded(new PostgresDialect({ pool })), plugins }),

@@ -5,12 +5,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createStore } from '../../src/store/store.js';
+import { assertRejectsCode } from '../helpers/assert-code.js';
 import { runCli, spawnCli, waitForOutput } from '../helpers/cli.js';
 import {
   createTestDatabase,
   engines,
   postgresOutage,
   type TestDatabase,
+  terminateBackends,
 } from '../helpers/databases.js';
 
 const postgres = engines.find((e) => e.engine === 'postgres');
@@ -120,6 +123,39 @@ describe('services survive a PostgreSQL outage', { skip: postgres?.skip ?? 'no p
       child.kill('SIGTERM');
       const [code] = (await once(child, 'exit')) as [number | null];
       assert.equal(code, 0);
+    }
+  });
+});
+
+// The same, for a connection cut while it is checked out between two statements (a transaction):
+// pg emits 'error' on that client, which no pool listener hears.
+describe('a connection cut in the middle of a transaction', {
+  skip: postgres?.skip ?? 'no postgres',
+}, () => {
+  let database: TestDatabase;
+  before(async () => {
+    database = await createTestDatabase('postgres');
+  });
+  after(async () => {
+    await database?.drop();
+  });
+
+  it('fails that transaction with TW_STORE_UNAVAILABLE, and the next one works', async () => {
+    const store = await createStore(database.url);
+    try {
+      await assertRejectsCode(
+        store.transaction(async (tx) => {
+          await tx.settings.set('outage.before', 1, 0);
+          await terminateBackends(database.url);
+          await tx.settings.set('outage.after', 1, 0);
+        }),
+        'TW_STORE_UNAVAILABLE',
+      );
+      await store.settings.set('outage.next', 1, 0);
+      assert.equal(await store.settings.get('outage.next'), 1);
+      assert.equal(await store.settings.get('outage.before'), undefined, 'rolled back');
+    } finally {
+      await store.close();
     }
   });
 });
