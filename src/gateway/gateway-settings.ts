@@ -30,6 +30,10 @@ export const GATEWAY_SETTINGS = {
     /** Ours: a new user needs a second factor unless added explicitly without one. */
     'two-factor-required': toggle('enable'),
   },
+  'log setting': {
+    /** Ours: days the auth log and the audit log keep an entry. */
+    'retention-days': { fallback: 90, min: 1, max: 3650 },
+  },
   'system ftm-push': {
     status: toggle('enable'),
     /** Ours: the login shows a number the user must pick on the phone. */
@@ -54,6 +58,7 @@ export interface GatewayPolicy {
     readonly durationSeconds: number;
   };
   readonly twoFactorRequired: boolean;
+  readonly logRetentionDays: number;
   readonly push: {
     readonly enabled: boolean;
     readonly numberMatching: boolean;
@@ -77,6 +82,7 @@ export async function readGatewayPolicy(store: Store): Promise<GatewayPolicy> {
       durationSeconds: Number(value('user setting', 'auth-lockout-duration')),
     },
     twoFactorRequired: value('user setting', 'two-factor-required') === 'enable',
+    logRetentionDays: Number(value('log setting', 'retention-days')),
     push: {
       enabled: value('system ftm-push', 'status') === 'enable',
       numberMatching: value('system ftm-push', 'number-matching') === 'enable',

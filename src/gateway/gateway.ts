@@ -493,6 +493,20 @@ export function createGateway(deps: GatewayDependencies) {
       return { polled: tokens.length, updated, members, lines };
     },
 
+    /**
+     * Forgets what is kept only for a while: auth and audit log entries older than
+     * `log setting retention-days` (default 90), failure counts idle for a day.
+     */
+    async sweepRecords() {
+      const now = clock();
+      const keepFrom = now - (await readGatewayPolicy(store)).logRetentionDays * 86_400_000;
+      return {
+        authLog: await store.authLog.deleteBefore(keepFrom),
+        auditLog: await store.auditLog.deleteBefore(keepFrom),
+        attempts: await store.attempts.deleteIdle(now - 86_400_000),
+      };
+    },
+
     /** This node's way to the provisioner (the auth engine relays pushes through it). */
     connection,
 

@@ -10,8 +10,8 @@ const RETRY_MS = { first: 1_000, max: POLL_INTERVAL_MS.idle } as const;
 
 /**
  * The gateway's background work until stopped: poll the token server (DESIGN section 6: the
- * tokens in provisioning every `waiting` interval, all every `idle` interval) and
- * sweep ended login sessions. A round that fails for any reason (token server down, database
+ * tokens in provisioning every `waiting` interval, all every `idle` interval) and sweep ended
+ * login sessions and records past their retention. A round that fails for any reason (token server down, database
  * away) is reported and retried with backoff: the loop never ends by itself, so a node whose
  * dependency comes back carries on without a restart.
  */
@@ -35,6 +35,7 @@ export function startPollLoop(deps: {
     while (!stop.signal.aborted) {
       try {
         await deps.auth.sweepSessions();
+        await deps.gateway.sweepRecords();
         // Every token now and then; the ones waiting for a phone at every round, so a token
         // provisioned from the CLI or the console is seen within one short interval.
         if (performance.now() - lastAll >= intervals.idle) {

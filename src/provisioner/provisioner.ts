@@ -191,8 +191,8 @@ export function createProvisioner(deps: ProvisionerDependencies) {
       }
     },
 
-    /** For /healthz: true when the database answers. */
-    ping: () => deps.store.ping(),
+    /** For /healthz: whether the database answers and takes writes. */
+    health: () => deps.store.health(ctx.clock()),
   };
 }
 

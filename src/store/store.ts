@@ -49,6 +49,11 @@ export interface Store extends Repositories {
   transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T>;
   /** Resolves true when the database answers a trivial query, false otherwise. */
   ping(): Promise<boolean>;
+  /**
+   * For health checks: `ok` when a write commits (a full disk or a read-only database fails
+   * logins closed, so reading alone is not health), `read-only` when only reads work.
+   */
+  health(now: number): Promise<'ok' | 'read-only' | 'unreachable'>;
   close(): Promise<void>;
 }
 
@@ -68,15 +73,24 @@ export async function createStore(url: string, options: CreateStoreOptions = {})
       throw error;
     }
   }
+  const ping = () =>
+    sql`select 1`.execute(db).then(
+      () => true,
+      () => false,
+    );
   return {
     engine,
     ...createRepositories(db),
     transaction: (work) => db.transaction().execute((trx) => work(createRepositories(trx))),
-    ping: () =>
-      sql`select 1`.execute(db).then(
-        () => true,
-        () => false,
-      ),
+    ping,
+    async health(now) {
+      if (!(await ping())) return 'unreachable';
+      const settings = createSettingRepository(db);
+      return settings.set('store.health-probe', now, now).then(
+        () => 'ok' as const,
+        () => 'read-only' as const,
+      );
+    },
     close: () => db.destroy(),
   };
 }

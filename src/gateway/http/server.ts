@@ -40,13 +40,14 @@ export function buildGatewayServer(options: {
   // 503 only when logins cannot work (the database); a token server that is away or refuses
   // the gateway degrades activation and push, and says why.
   app.get('/healthz', async (_request, reply) => {
-    const database = await options.store.ping();
+    const health = await options.store.health(Date.now());
+    const database = health === 'ok';
     const tokenServer = database
       ? readTokenServerStatus(await options.store.settings.get(TOKEN_SERVER_STATUS_KEY))
       : undefined;
     return reply.code(database ? 200 : 503).send({
       status: database && tokenServer?.status === 'reachable' ? 'ok' : 'degraded',
-      database: database ? 'ok' : 'unreachable',
+      database: health,
       token_server: tokenServer?.status ?? 'unknown',
       ...(tokenServer?.code === undefined
         ? {}

@@ -81,10 +81,10 @@ export function buildProvisionerServer(options: ProvisionerServerOptions) {
   });
 
   app.get('/healthz', async (_request, reply) => {
-    const database = await provisioner.ping();
+    const database = await provisioner.health();
     return reply
-      .code(database ? 200 : 503)
-      .send({ status: database ? 'ok' : 'degraded', database: database ? 'ok' : 'unreachable' });
+      .code(database === 'ok' ? 200 : 503)
+      .send({ status: database === 'ok' ? 'ok' : 'degraded', database });
   });
 
   app.get('/metrics', async (_request, reply) =>

@@ -39,6 +39,12 @@ export function createAuditLogRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    /** Deletes entries from before `before` (retention); returns how many. */
+    async deleteBefore(before: number): Promise<number> {
+      const result = await db.deleteFrom('auditLog').where('at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     /** Newest first. */
     async list(query: AuditQuery = {}): Promise<(AuditEntry & { id: string })[]> {
       let select = db.selectFrom('auditLog').selectAll();

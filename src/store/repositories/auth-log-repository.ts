@@ -21,6 +21,12 @@ export function createAuthLogRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    /** Deletes entries from before `before` (retention); returns how many. */
+    async deleteBefore(before: number): Promise<number> {
+      const result = await db.deleteFrom('authLog').where('at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     /** Newest first. */
     list(query: AuthLogQuery = {}): Promise<AuthLogEntry[]> {
       let select = db.selectFrom('authLog').selectAll();
