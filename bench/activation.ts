@@ -21,7 +21,7 @@ export async function benchActivation(): Promise<void> {
 
   const h = await startProvisionerHarness('sqlite', {
     ...DEFAULT_PROVISIONER_CONFIG,
-    activationAttempts: { perAddress: 1_000_000, perCode: 100, windowSeconds: 600 },
+    activationAttempts: { perAddress: 1_000_000, perCode: 100, perToken: 100, windowSeconds: 600 },
   });
   try {
     const gateway = await h.enrolGateway('FGT60F0000000001');

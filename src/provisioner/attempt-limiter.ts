@@ -1,52 +1,45 @@
+import { type BackoffPolicy, blockedFor } from '../core/backoff.js';
 import { TokenwardError } from '../core/errors.js';
+import type { Store } from '../store/store.js';
 
 /**
- * Counts failed attempts per key (a source address, a code) in fixed windows and refuses further
- * attempts once a key reaches its limit, telling when to retry. In memory, per node: a guesser
- * spread over several nodes gets each node's allowance, which still makes guessing an 80-bit code
- * hopeless while keeping the hot path free of writes.
+ * Counts failed attempts per key (a source address, a code, a token) in the store, so every
+ * provisioner node counts the same failures, and tells when a key has reached its limit: it
+ * then waits until `windowSeconds` after its last failure.
  */
 export interface AttemptLimiter {
-  /** Throws TW_RATE_LIMITED if any key is at its limit at `now`. */
-  assertAllowed(keys: readonly string[], now: number): void;
-  recordFailure(keys: readonly string[], now: number): void;
+  /** Seconds until all of `keys` may try again; 0 when they may now. */
+  retryAfter(keys: readonly string[], now: number): Promise<number>;
+  recordFailure(keys: readonly string[], now: number): Promise<void>;
 }
 
 export function createAttemptLimiter(
+  store: Pick<Store, 'attempts'>,
   limitFor: (key: string) => number,
   windowSeconds: number,
 ): AttemptLimiter {
   const windowMs = windowSeconds * 1000;
-  const windows = new Map<string, { start: number; failures: number }>();
-
-  const current = (key: string, now: number) => {
-    const window = windows.get(key);
-    return window !== undefined && now - window.start < windowMs ? window : undefined;
-  };
-
+  const policy = (key: string): BackoffPolicy => ({
+    limit: limitFor(key),
+    baseBlockMs: windowMs,
+    maxBlockMs: windowMs,
+  });
   return {
-    assertAllowed(keys, now) {
-      for (const key of keys) {
-        const window = current(key, now);
-        if (window !== undefined && window.failures >= limitFor(key)) {
-          const retryAfter = Math.ceil((window.start + windowMs - now) / 1000);
-          throw new TokenwardError('TW_RATE_LIMITED', {
-            message: `Too many failed attempts. Try again in ${retryAfter} seconds.`,
-            data: { retry_after: retryAfter },
-          });
-        }
-      }
+    async retryAfter(keys, now) {
+      const counts = await Promise.all(keys.map((key) => store.attempts.find(key)));
+      const waits = counts.map((count, i) => blockedFor(count, policy(keys[i] ?? ''), now));
+      return Math.ceil(Math.max(0, ...waits) / 1000);
     },
-    recordFailure(keys, now) {
-      if (windows.size > 100_000) {
-        for (const [key, window] of windows)
-          if (now - window.start >= windowMs) windows.delete(key);
-      }
-      for (const key of keys) {
-        const window = current(key, now);
-        if (window === undefined) windows.set(key, { start: now, failures: 1 });
-        else window.failures++;
-      }
+    async recordFailure(keys, now) {
+      for (const key of keys) await store.attempts.fail(key, now, windowMs);
     },
   };
+}
+
+/** TW_RATE_LIMITED, saying when to retry. */
+export function rateLimited(retryAfter: number): TokenwardError {
+  return new TokenwardError('TW_RATE_LIMITED', {
+    message: `Too many failed attempts. Try again in ${retryAfter} seconds.`,
+    data: { retry_after: retryAfter },
+  });
 }

@@ -15,6 +15,8 @@ export interface ProvisionerConfig {
   readonly activationAttempts: {
     readonly perAddress: number;
     readonly perCode: number;
+    /** Failed attempts on one token's codes (a used or superseded one), from anywhere. */
+    readonly perToken: number;
     readonly windowSeconds: number;
   };
 }
@@ -23,5 +25,5 @@ export const DEFAULT_PROVISIONER_CONFIG: ProvisionerConfig = {
   defaultExpireHours: 72,
   transferCodeHours: 24,
   push: { defaultTtlSeconds: 60, maxPending: 3, maxPerMinute: 10 },
-  activationAttempts: { perAddress: 30, perCode: 10, windowSeconds: 600 },
+  activationAttempts: { perAddress: 30, perCode: 10, perToken: 20, windowSeconds: 600 },
 };

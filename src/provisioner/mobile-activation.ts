@@ -10,6 +10,7 @@ import type { MobileProvisionRequest } from '../protocol/softtoken/messages.js';
 import { sealSeed } from '../protocol/softtoken/seed-sealing.js';
 import type { ActivationCodeRecord } from '../store/repositories/activation-code-repository.js';
 import type { Token } from '../store/repositories/token-repository.js';
+import { rateLimited } from './attempt-limiter.js';
 import { audit, type ProvisionerContext } from './context.js';
 import { verifySignedOnce } from './device-session.js';
 import type { MessageOutcome } from './message-outcome.js';
@@ -63,23 +64,32 @@ export async function activateToken(
     code = undefined;
   }
   const codeHash = code === undefined ? undefined : hashActivationCode(code);
-  const limitKeys = codeHash === undefined ? [addressKey] : [addressKey, `code:${codeHash}`];
-  ctx.activationLimiter.assertAllowed(limitKeys, now);
-
+  const record =
+    codeHash === undefined || code?.kind !== wantedKind
+      ? undefined
+      : await ctx.store.activationCodes.find(codeHash);
+  const limitKeys = [
+    addressKey,
+    ...(codeHash === undefined ? [] : [`activation-code:${codeHash}`]),
+    ...(record === undefined ? [] : [`activation-token:${record.tokenSerial}`]),
+  ];
+  // The limits are looked at only once the code is known wrong: a right code gets through even
+  // from an address that others' guesses have blocked (it works once anyway).
   try {
-    if (code === undefined || codeHash === undefined || code.kind !== wantedKind) {
-      throw activationRefused('unknown');
-    }
-    const token = await claimOrRecover(ctx, request, codeHash, sourceIp, now);
+    if (record === undefined) throw activationRefused('unknown');
+    const token = await claimOrRecover(ctx, request, record, sourceIp, now);
     return await respond(ctx, request, token);
   } catch (error) {
-    if (error instanceof TokenwardError && error.code === 'TW_ACTIVATION_CODE_INVALID') {
-      ctx.activationLimiter.recordFailure(limitKeys, now);
-      ctx.log.info(
-        { reg_id: request.registration_id, source_ip: sourceIp, reason: error.data.reason },
-        'activation refused',
-      );
+    if (!(error instanceof TokenwardError && error.code === 'TW_ACTIVATION_CODE_INVALID')) {
+      throw error;
     }
+    const retryAfter = await ctx.activationLimiter.retryAfter(limitKeys, now);
+    if (retryAfter > 0) throw rateLimited(retryAfter);
+    await ctx.activationLimiter.recordFailure(limitKeys, now);
+    ctx.log.info(
+      { reg_id: request.registration_id, source_ip: sourceIp, reason: error.data.reason },
+      'activation refused',
+    );
     throw error;
   }
 }
@@ -87,20 +97,18 @@ export async function activateToken(
 async function claimOrRecover(
   ctx: ProvisionerContext,
   request: MobileProvisionRequest,
-  codeHash: string,
+  record: ActivationCodeRecord,
   sourceIp: string,
   now: number,
 ): Promise<Token> {
   const regId = request.registration_id;
-  const record = await ctx.store.activationCodes.find(codeHash);
-  if (record === undefined) throw activationRefused('unknown');
   if (record.usedAt === null) {
     refuseIfClosed(record, now);
     const claimed = await claim(ctx, request, record, sourceIp, now);
     if (claimed !== undefined) return claimed;
   }
   // Used: by this phone (a retry, or a concurrent request of its own), or by another one.
-  const used = await ctx.store.activationCodes.find(codeHash);
+  const used = await ctx.store.activationCodes.find(record.codeHash);
   const token = await ctx.store.tokens.find(record.tokenSerial);
   if (
     used?.usedByRegId === regId &&

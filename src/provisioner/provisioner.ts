@@ -54,7 +54,7 @@ export interface SoftTokenExchange {
 /** The provisioning service (the FortiGuard role): SoftToken endpoints and the operator's tools. */
 export function createProvisioner(deps: ProvisionerDependencies) {
   const config = deps.config ?? DEFAULT_PROVISIONER_CONFIG;
-  const { perAddress, perCode, windowSeconds } = config.activationAttempts;
+  const { perAddress, perCode, perToken, windowSeconds } = config.activationAttempts;
   const ctx: ProvisionerContext = {
     store: deps.store,
     cipher: deps.cipher,
@@ -68,7 +68,13 @@ export function createProvisioner(deps: ProvisionerDependencies) {
       holder.startsWith('device:') ? LONG_POLLS_PER_DEVICE : LONG_POLLS_PER_GATEWAY,
     ),
     activationLimiter: createAttemptLimiter(
-      (key) => (key.startsWith('code:') ? perCode : perAddress),
+      deps.store,
+      (key) =>
+        key.startsWith('activation-code:')
+          ? perCode
+          : key.startsWith('activation-token:')
+            ? perToken
+            : perAddress,
       windowSeconds,
     ),
   };

@@ -12,7 +12,7 @@ import { importTrial, provision } from '../helpers/provisioning-flows.js';
 // 127.0.0.1, so the attempt limits are raised to let all 100 reach the claim.
 const config = {
   ...DEFAULT_PROVISIONER_CONFIG,
-  activationAttempts: { perAddress: 1000, perCode: 1000, windowSeconds: 600 },
+  activationAttempts: { perAddress: 1000, perCode: 1000, perToken: 1000, windowSeconds: 600 },
 };
 
 for (const { engine, skip } of engines) {

@@ -18,7 +18,7 @@ export function createAttemptRepository(db: Kysely<Database>) {
         .values({ key, failures: 1, lastAt: now })
         .onConflict((conflict) =>
           conflict.column('key').doUpdateSet({
-            failures: sql<number>`case when attempts.last_at < ${now - quietMs} then 1 else attempts.failures + 1 end`,
+            failures: sql<number>`case when attempts.last_at <= ${now - quietMs} then 1 else attempts.failures + 1 end`,
             lastAt: now,
           }),
         )
