@@ -53,7 +53,7 @@ describe('console API: sign-in, session cookie, CSRF', () => {
       fetch(`${api}/users`, {
         method: 'POST',
         headers: { cookie, 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ name: 'eve', password: 'eve-password' }),
+        body: JSON.stringify({ name: 'eve', password: 'horse-battery-5', twoFactor: 'disable' }),
       });
     const withoutToken = await change({});
     assert.equal(withoutToken.status, 403);

@@ -157,7 +157,14 @@ export function consoleRoutes(deps: ConsoleDependencies): FastifyPluginAsync {
         }));
       });
       api.post<{
-        Body: { name: string; password: string; email?: string; sms?: string; token?: boolean };
+        Body: {
+          name: string;
+          password: string;
+          email?: string;
+          sms?: string;
+          token?: boolean;
+          twoFactor?: TwoFactor;
+        };
       }>(
         '/console/api/users',
         {
@@ -172,15 +179,18 @@ export function consoleRoutes(deps: ConsoleDependencies): FastifyPluginAsync {
                 email: { type: 'string', maxLength: 256 },
                 sms: { type: 'string', maxLength: 32 },
                 token: { type: 'boolean' },
+                /** `disable`: a password-only user, asked for explicitly (two-factor-required). */
+                twoFactor: { type: 'string', enum: ['disable', 'fortitoken', 'email', 'sms'] },
               },
             },
           },
         },
         async (request) => {
-          const { name, password, email, sms, token } = request.body;
+          const { name, password, email, sms, token, twoFactor } = request.body;
           return gateway.addUser({
             name,
             password,
+            ...(twoFactor === undefined ? {} : { twoFactor }),
             ...(email === undefined || email === '' ? {} : { email }),
             ...(sms === undefined || sms === '' ? {} : { sms }),
             ...(token === true ? { token: 'auto' } : {}),
