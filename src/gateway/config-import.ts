@@ -1,4 +1,5 @@
 import { isTokenwardError, TokenwardError } from '../core/errors.js';
+import { parseEmailAddress, parseFreeText, parseName, parsePhoneNumber } from '../core/names.js';
 import { checkPasswordPolicy, PASSWORD_MIN_LENGTH } from '../core/password-policy.js';
 import { parseSerial } from '../core/serial.js';
 import type { TokenState } from '../core/token-state.js';
@@ -131,7 +132,8 @@ async function fortitoken(
         next.osVer = text;
         break;
       case 'comments':
-        next.comments = text;
+        next.comments =
+          text === null ? null : checkedAt(setting.line, () => parseFreeText(text, 'comments'));
         break;
       default:
         invalid(setting.line, `unknown setting "${setting.key}" in "config user fortitoken"`);
@@ -152,6 +154,7 @@ function importedState(token: Fortitoken): TokenState {
 }
 
 async function localUser(store: Store, entry: ConfigEntry, now: number): Promise<Change> {
+  checkedAt(entry.line, () => parseName(entry.name, 'the user name'));
   const existing = await store.users.find(entry.name);
   let passwordHash = existing?.passwordHash;
   const patch: Partial<User> = {};
@@ -165,7 +168,17 @@ async function localUser(store: Store, entry: ConfigEntry, now: number): Promise
         passwordHash =
           first?.text === 'ENC' && !first.quoted && second !== undefined
             ? Buffer.from(second.text, 'base64').toString('utf8')
-            : await hashPassword(policyChecked(single(setting), entry.name, setting.line));
+            : await hashPassword(
+                checkedAt(setting.line, () => {
+                  const password = single(setting);
+                  checkPasswordPolicy(password, {
+                    minLength: PASSWORD_MIN_LENGTH.user,
+                    username: entry.name,
+                    field: 'passwd',
+                  });
+                  return password;
+                }),
+              );
         if (!isWholePasswordHash(passwordHash))
           invalid(setting.line, 'passwd ENC must be a value `config show` printed');
         break;
@@ -182,10 +195,14 @@ async function localUser(store: Store, entry: ConfigEntry, now: number): Promise
         patch.tokenSerial = setting.unset ? null : parseSerialAt(setting);
         break;
       case 'email-to':
-        patch.email = setting.unset ? null : single(setting);
+        patch.email = setting.unset
+          ? null
+          : checkedAt(setting.line, () => parseEmailAddress(single(setting), 'email-to'));
         break;
       case 'sms-phone':
-        patch.smsPhone = setting.unset ? null : single(setting);
+        patch.smsPhone = setting.unset
+          ? null
+          : checkedAt(setting.line, () => parsePhoneNumber(single(setting), 'sms-phone'));
         break;
       case 'status':
         patch.status = choice(setting, ['enable', 'disable'] as const);
@@ -332,17 +349,12 @@ function isWholePasswordHash(stored: string): boolean {
   }
 }
 
-/** A password in clear in the file meets the one password policy, or its line is named. */
-function policyChecked(password: string, username: string, line: number): string {
+/** A value checked by `parse`; its refusal becomes TW_CONFIG_INVALID naming the line. */
+function checkedAt<T>(line: number, parse: () => T): T {
   try {
-    checkPasswordPolicy(password, {
-      minLength: PASSWORD_MIN_LENGTH.user,
-      username,
-      field: 'passwd',
-    });
+    return parse();
   } catch (error) {
     if (!isTokenwardError(error)) throw error;
     invalid(line, error.message.replace(/\.$/, ''));
   }
-  return password;
 }

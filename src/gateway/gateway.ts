@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { TokenwardError } from '../core/errors.js';
 import { parseHttpUrl } from '../core/http-url.js';
 import { parseLicenceCode } from '../core/licence.js';
+import { parseEmailAddress, parseName, parsePhoneNumber } from '../core/names.js';
 import type { OtpAlgorithm, OtpDigits, OtpPeriod } from '../core/otp-parameters.js';
 import { checkPasswordPolicy, PASSWORD_MIN_LENGTH } from '../core/password-policy.js';
 import { parseSerial } from '../core/serial.js';
@@ -275,9 +276,13 @@ export function createGateway(deps: GatewayDependencies) {
       } else if (input.token !== undefined) {
         tokenSerial = (await tokenNamed(input.token)).serial;
       }
+      const name = parseName(input.name, 'user name');
+      const email =
+        input.email === undefined ? undefined : parseEmailAddress(input.email, '--email');
+      const sms = input.sms === undefined ? undefined : parsePhoneNumber(input.sms, '--sms');
       checkPasswordPolicy(input.password, {
         minLength: PASSWORD_MIN_LENGTH.user,
-        username: input.name,
+        username: name,
         field: 'password',
       });
       const twoFactor = input.twoFactor ?? (tokenSerial === null ? 'disable' : 'fortitoken');
@@ -290,9 +295,9 @@ export function createGateway(deps: GatewayDependencies) {
         throw new TokenwardError('TW_TWO_FACTOR_REQUIRED', { data: { field: '--token' } });
       }
       const user: User = {
-        ...newUser(input.name, await hashPassword(input.password), now),
-        email: input.email ?? null,
-        smsPhone: input.sms ?? null,
+        ...newUser(name, await hashPassword(input.password), now),
+        email: email ?? null,
+        smsPhone: sms ?? null,
         twoFactor,
         tokenSerial,
       };
@@ -334,8 +339,12 @@ export function createGateway(deps: GatewayDependencies) {
       else if (change.token === 'auto') tokenSerial = await freeToken();
       else if (change.token !== undefined) tokenSerial = (await tokenNamed(change.token)).serial;
       await store.users.update(name, {
-        ...(change.email === undefined ? {} : { email: change.email }),
-        ...(change.sms === undefined ? {} : { smsPhone: change.sms }),
+        ...(change.email === undefined
+          ? {}
+          : { email: change.email === null ? null : parseEmailAddress(change.email, '--email') }),
+        ...(change.sms === undefined
+          ? {}
+          : { smsPhone: change.sms === null ? null : parsePhoneNumber(change.sms, '--sms') }),
         ...(change.twoFactor === undefined ? {} : { twoFactor: change.twoFactor }),
         ...(change.status === undefined ? {} : { status: change.status }),
         tokenSerial,

@@ -5,6 +5,7 @@ import {
   parseLicenceCode,
   parseTokenCount,
 } from '../core/licence.js';
+import { parseName } from '../core/names.js';
 import type { OtpParameters } from '../core/otp-parameters.js';
 import { parseSerial } from '../core/serial.js';
 import type { TokenState } from '../core/token-state.js';
@@ -41,7 +42,7 @@ export function createProvisionerAdmin(ctx: ProvisionerContext) {
       if (input.sealingKey !== undefined)
         importRawPublicKey(Buffer.from(input.sealingKey, 'base64'), 'X25519');
       const secret = mintGatewaySecret();
-      const clusterName = input.cluster ?? serial;
+      const clusterName = parseName(input.cluster ?? serial, '--cluster');
       await ctx.store.transaction(async (tx) => {
         const cluster =
           (await tx.clusters.findByName(clusterName)) ??
