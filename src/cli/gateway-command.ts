@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { TokenwardError } from '../core/errors.js';
@@ -325,9 +326,25 @@ export function gatewayCommand(output: Output) {
       .option('--json', 'print JSON'),
   );
   token.addCommand(
-    action('show', 'show one token (never its seed or code)', async (gateway, args) => {
-      output.out(JSON.stringify(await gateway.showToken(args[0] ?? ''), null, 2));
-    }).argument('<serial>', 'the token serial'),
+    action(
+      'show',
+      'show one token (never its seed; its live code only with --reveal-code)',
+      async (gateway, args, options) => {
+        output.out(JSON.stringify(await gateway.showToken(args[0] ?? ''), null, 2));
+        if (options.revealCode === true) {
+          const code = await gateway.revealActivationCode(
+            args[0] ?? '',
+            `cli:${userInfo().username}`,
+          );
+          output.out(`Activation code (audited): ${code}`);
+        }
+      },
+    )
+      .argument('<serial>', 'the token serial')
+      .option(
+        '--reveal-code',
+        'also print the live activation code (audited), to read it out to the user',
+      ),
   );
   token.addCommand(
     action('assign', 'assign a token to a user and send the activation', async (gateway, args) => {

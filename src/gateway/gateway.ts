@@ -541,6 +541,34 @@ export function createGateway(deps: GatewayDependencies) {
       ].join('\n');
     },
 
+    /**
+     * A live activation code in clear, for an admin reading it to a user on the phone: the one
+     * way besides mail and SMS, so it is audited.
+     */
+    async revealActivationCode(serial: string, actor: string) {
+      const token = await tokenNamed(serial);
+      if (
+        token.activationCodeEnc === null ||
+        token.state !== 'provisioning' ||
+        (token.activationExpiresAt ?? 0) <= clock()
+      ) {
+        throw new TokenwardError('TW_INPUT_INVALID', {
+          message: `Token ${token.serial} has no live activation code (state ${token.state}). Provision it to issue one.`,
+          data: { field: 'serial' },
+        });
+      }
+      await store.auditLog.append({
+        at: clock(),
+        actor,
+        action: 'token.reveal-code',
+        subject: token.serial,
+        outcome: 'success',
+      });
+      return Buffer.from(cipher.decrypt(token.activationCodeEnc, codeAad(token.serial))).toString(
+        'utf8',
+      );
+    },
+
     /** A token's activation code in clear, for `config show` once it is spent (activated). */
     spentActivationCode(token: Fortitoken): string | undefined {
       if (token.activationCodeEnc === null || token.state !== 'provisioned') return undefined;

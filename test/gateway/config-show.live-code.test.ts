@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { configSections } from '../../src/gateway/config-show.js';
+import { formatConfig } from '../../src/protocol/fortios/config-document.js';
+import { gatewayWithAlice } from '../helpers/gateway-harness.js';
+
+// Threat: a live activation code printed in clear by `config show` (pasted into tickets and
+// backups): whoever reads it activates the token on their own phone.
+describe('config show and live activation codes', () => {
+  const f = gatewayWithAlice('sqlite');
+
+  it('shows a live code as ENC; only an audited --reveal-code prints it', async () => {
+    const sent = f.g.smtp.received.length;
+    const added = await f.g.gateway.addUser({
+      name: 'bob',
+      password: 'horse-battery-6',
+      email: 'bob@example.com',
+      token: 'auto',
+    });
+    const code = /^ {4}([A-Z2-7]{16})$/m.exec(f.g.smtp.received[sent]?.text ?? '')?.[1] ?? '';
+    assert.match(code, /^[A-Z2-7]{16}$/);
+    const shown = formatConfig(await configSections(f.g.store, f.g.gateway));
+    assert.ok(!shown.includes(code), 'the live code is not in config show');
+    assert.match(shown, new RegExp(`edit "${added.token}"[\\s\\S]*?set activation-code ENC \\S+`));
+
+    assert.equal(await f.g.gateway.revealActivationCode(added.token ?? '', 'cli:test'), code);
+    const [entry] = await f.g.store.auditLog.list({ limit: 1 });
+    assert.deepEqual(
+      [entry?.action, entry?.actor, entry?.subject],
+      ['token.reveal-code', 'cli:test', added.token],
+    );
+  });
+});
