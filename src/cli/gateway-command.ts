@@ -376,12 +376,7 @@ export function gatewayCommand(output: Output) {
       'provision',
       "issue a new activation code and send it to the token's user",
       async (gateway, args, options) => {
-        const done = await gateway.provisionToken(
-          args[0] ?? '',
-          options.expireHours === undefined
-            ? undefined
-            : parseInteger('--expire-hours', options.expireHours, 1, 168),
-        );
+        const done = await gateway.provisionToken(args[0] ?? '', expireHours(options));
         output.out(`Token ${done.serial} provisioned; activation sent by ${done.delivered}.`);
       },
     )
@@ -399,12 +394,7 @@ export function gatewayCommand(output: Output) {
             data: { field: '--yes' },
           });
         }
-        const done = await gateway.reprovisionToken(
-          args[0] ?? '',
-          options.expireHours === undefined
-            ? undefined
-            : parseInteger('--expire-hours', options.expireHours, 1, 168),
-        );
+        const done = await gateway.reprovisionToken(args[0] ?? '', expireHours(options));
         output.out(`Token ${done.serial} reprovisioned; activation sent by ${done.delivered}.`);
       },
     )
@@ -766,6 +756,13 @@ function withNodeOption(name: string, cmd: Command): Command {
     'this gateway node, when several are enrolled in the database',
     process.env.TOKENWARD_GATEWAY_SERIAL,
   );
+}
+
+/** `--expire-hours`: the activation code's lifetime, 1..168 hours (DESIGN section 3). */
+function expireHours(options: Record<string, unknown>): number | undefined {
+  return options.expireHours === undefined
+    ? undefined
+    : parseInteger('--expire-hours', options.expireHours, 1, 168);
 }
 
 function parseChoice<T extends string>(option: string, value: string, choices: readonly T[]): T {
