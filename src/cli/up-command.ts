@@ -63,9 +63,9 @@ function banner(running: AllInOne, dataDir: string, database: string): string {
     `  Provisioner:  ${running.provisionerUrl}`,
     `  Gateway:      ${ALL_IN_ONE_GATEWAY}, database ${database}`,
     'Next:',
-    `  1. tokenward gateway mail set --host smtp.example.com --port 587 --from vpn@example.com${data}`,
-    `  2. echo 'a password' | tokenward gateway user add alice --password-stdin --email alice@example.com --token auto${data}`,
-    `  3. tokenward mobile activate CODE-FROM-THE-MAIL --server ${running.provisionerUrl}`,
+    `  1. npx tokenward gateway mail set --host smtp.example.com --port 587 --from vpn@example.com${data}`,
+    `  2. echo 'a long passphrase' | npx tokenward gateway user add alice --password-stdin --email alice@example.com --token auto${data}`,
+    `  3. npx tokenward mobile activate CODE-FROM-THE-MAIL --server ${running.provisionerUrl}`,
     'Press Ctrl-C to stop.',
   ].join('\n');
 }
