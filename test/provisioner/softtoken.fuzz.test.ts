@@ -152,7 +152,8 @@ async function snapshot(store: Store): Promise<string> {
     store.licences.list(),
     store.tokens.list(),
     store.auditLog.list({ limit: 10_000 }),
-    store.settings.all().then((all) => [...all]),
+    // Less the row /healthz writes to prove the store takes writes (the test asks it).
+    store.settings.all().then((all) => [...all].filter(([key]) => key !== 'store.health-probe')),
   ]);
   return JSON.stringify(rows);
 }
