@@ -173,18 +173,7 @@ export function gatewayCommand(output: Output) {
       'add a user; with a token, the activation goes out at once',
       async (gateway, args, options) => {
         const password = await secretFromStdin(options.passwordStdin, '--password-stdin');
-        // `--no-two-factor` (commander sets false): a password-only user, asked for explicitly.
-        const twoFactor =
-          options.twoFactor === false
-            ? 'disable'
-            : options.twoFactor === undefined
-              ? undefined
-              : parseChoice('--two-factor', String(options.twoFactor), TWO_FACTORS);
-        if (twoFactor === 'disable') {
-          output.err(
-            `Warning TW_WARN_SINGLE_FACTOR_USER: ${warningCatalog.TW_WARN_SINGLE_FACTOR_USER}`,
-          );
-        }
+        const twoFactor = twoFactorOption(options, output);
         const added = await gateway.addUser({
           name: args[0] ?? '',
           password,
@@ -239,18 +228,7 @@ export function gatewayCommand(output: Output) {
       'set',
       'change a user; a newly assigned token gets its activation sent',
       async (gateway, args, options) => {
-        // `--no-two-factor` (commander sets false): a password-only user, asked for explicitly.
-        const twoFactor =
-          options.twoFactor === false
-            ? 'disable'
-            : options.twoFactor === undefined
-              ? undefined
-              : parseChoice('--two-factor', String(options.twoFactor), TWO_FACTORS);
-        if (twoFactor === 'disable') {
-          output.err(
-            `Warning TW_WARN_SINGLE_FACTOR_USER: ${warningCatalog.TW_WARN_SINGLE_FACTOR_USER}`,
-          );
-        }
+        const twoFactor = twoFactorOption(options, output);
         const status =
           options.status === undefined
             ? undefined
@@ -756,6 +734,23 @@ function withNodeOption(name: string, cmd: Command): Command {
     'this gateway node, when several are enrolled in the database',
     process.env.TOKENWARD_GATEWAY_SERIAL,
   );
+}
+
+/**
+ * `--two-factor METHOD`, or `--no-two-factor` (commander sets false): a password-only user,
+ * asked for explicitly and warned about.
+ */
+function twoFactorOption(options: Record<string, unknown>, output: Output): TwoFactor | undefined {
+  const twoFactor =
+    options.twoFactor === false
+      ? 'disable'
+      : options.twoFactor === undefined
+        ? undefined
+        : parseChoice('--two-factor', String(options.twoFactor), TWO_FACTORS);
+  if (twoFactor === 'disable') {
+    output.err(`Warning TW_WARN_SINGLE_FACTOR_USER: ${warningCatalog.TW_WARN_SINGLE_FACTOR_USER}`);
+  }
+  return twoFactor;
 }
 
 /** `--expire-hours`: the activation code's lifetime, 1..168 hours (DESIGN section 3). */
