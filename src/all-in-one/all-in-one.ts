@@ -157,8 +157,8 @@ async function setUpOnce(
   }
   if ((await store.settings.get(CONSOLE_ADMIN_KEY)) !== undefined) return undefined;
 
-  const adminPassword = randomBytes(12).toString('base64url');
-  const radiusSecret = randomBytes(18).toString('base64url');
+  const adminPassword = typeableSecret(12);
+  const radiusSecret = typeableSecret(18);
   await store.radiusClients.remove(LOCAL_RADIUS_CLIENT);
   await store.radiusClients.add(
     newRadiusClient(
@@ -174,6 +174,17 @@ async function setUpOnce(
     now,
   );
   return { adminUser: 'admin', adminPassword, radiusSecret, tokens };
+}
+
+/**
+ * `bytes` random bytes in base64url that start with a letter or digit: a secret starting with
+ * `-` is taken for an option by the tools it is pasted into (radclient, a NAS's CLI).
+ */
+function typeableSecret(bytes: number): string {
+  for (;;) {
+    const secret = randomBytes(bytes).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(secret)) return secret;
+  }
 }
 
 function urlOf(host: string, address: string | AddressInfo | null): string {

@@ -40,8 +40,8 @@ describe('tokenward up: the first-run secrets survive a failed first start', () 
     );
     const running = await start(0);
     try {
-      assert.match(running.firstRun?.adminPassword ?? '', /^[\w-]{16}$/);
-      assert.match(running.firstRun?.radiusSecret ?? '', /^[\w-]{24}$/);
+      assert.match(running.firstRun?.adminPassword ?? '', /^[A-Za-z0-9][\w-]{15}$/);
+      assert.match(running.firstRun?.radiusSecret ?? '', /^[A-Za-z0-9][\w-]{23}$/);
     } finally {
       await running.close();
     }

@@ -68,8 +68,8 @@ describe('tokenward up: everything in one process', { skip: radclientComponent.s
   it('prints one banner on the first run: console, admin password, RADIUS secret, next steps', async () => {
     first = await start();
     assert.match(first.text, /^Tokenward is up \(first run: set up just now\)\./);
-    assert.match(first.adminPassword ?? '', /^[\w-]{16}$/);
-    assert.match(first.radiusSecret ?? '', /^[\w-]{24}$/);
+    assert.match(first.adminPassword ?? '', /^[A-Za-z0-9][\w-]{15}$/);
+    assert.match(first.radiusSecret ?? '', /^[A-Za-z0-9][\w-]{23}$/, 'never taken for an option');
     assert.ok(first.radiusPort > 0 && first.console !== '' && first.provisioner !== '');
     assert.match(
       first.text,

@@ -32,6 +32,8 @@ export function radclient(
         String(options.retries ?? 1),
         '-t',
         String(options.timeoutSeconds ?? 3),
+        // The end of the options: a secret starting with "-" is not one.
+        '--',
         `127.0.0.1:${port}`,
         'auth',
         secret,
