@@ -10,24 +10,16 @@ describe('config show and live activation codes', () => {
   const f = gatewayWithAlice('sqlite');
 
   it('shows a live code as ENC; only an audited --reveal-code prints it', async () => {
-    const sent = f.g.smtp.received.length;
-    const added = await f.g.gateway.addUser({
-      name: 'bob',
-      password: 'horse-battery-6',
-      email: 'bob@example.com',
-      token: 'auto',
-    });
-    const code = /^ {4}([A-Z2-7]{16})$/m.exec(f.g.smtp.received[sent]?.text ?? '')?.[1] ?? '';
-    assert.match(code, /^[A-Z2-7]{16}$/);
+    const { serial, code } = await f.g.mailedUser('bob');
     const shown = formatConfig(await configSections(f.g.store, f.g.gateway));
     assert.ok(!shown.includes(code), 'the live code is not in config show');
-    assert.match(shown, new RegExp(`edit "${added.token}"[\\s\\S]*?set activation-code ENC \\S+`));
+    assert.match(shown, new RegExp(`edit "${serial}"[\\s\\S]*?set activation-code ENC \\S+`));
 
-    assert.equal(await f.g.gateway.revealActivationCode(added.token ?? '', 'cli:test'), code);
+    assert.equal(await f.g.gateway.revealActivationCode(serial, 'cli:test'), code);
     const [entry] = await f.g.store.auditLog.list({ limit: 1 });
     assert.deepEqual(
       [entry?.action, entry?.actor, entry?.subject],
-      ['token.reveal-code', 'cli:test', added.token],
+      ['token.reveal-code', 'cli:test', serial],
     );
   });
 });

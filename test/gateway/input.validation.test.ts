@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
+import { describe, it } from 'node:test';
 import { importConfig } from '../../src/gateway/config-import.js';
-import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
-import { createNotifier } from '../../src/gateway/notifier.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { createProvisioner } from '../../src/provisioner/provisioner.js';
-import { createStore, type Store } from '../../src/store/store.js';
 import { assertRejectsCode } from '../helpers/assert-code.js';
-import { createTestDatabase, engines, type TestDatabase } from '../helpers/databases.js';
+import { engines } from '../helpers/databases.js';
+import { gatewayOnStore } from '../helpers/gateway-on-store.js';
 
 // Threat: names that look alike but are not (`alice` and `alice` + a zero-width space), e-mail
 // fields that send the activation to two addresses, free text with control characters that
@@ -26,54 +23,37 @@ const password = 'horse-battery-9';
 
 for (const { engine, skip } of engines) {
   describe(`input validation at every entry [${engine}]`, { skip }, () => {
-    let database: TestDatabase;
-    let store: Store;
-    let gateway: Gateway;
-    const cipher = createAtRestCipher(Buffer.alloc(32, 4));
-    before(async () => {
-      database = await createTestDatabase(engine);
-      store = await createStore(database.url);
-      gateway = createGateway({
-        store,
-        cipher,
-        log: createLogger({ level: 'silent' }),
-        notifier: createNotifier({}),
-      });
-    });
-    after(async () => {
-      await store?.close();
-      await database?.drop();
-    });
+    const f = gatewayOnStore(engine);
 
     it('refuses user names that are empty, too long, or hold spaces or invisible characters', async () => {
       for (const name of lookAlikes) {
         await assertRejectsCode(
-          gateway.addUser({ name, password, twoFactor: 'disable' }),
+          f.gateway.addUser({ name, password, twoFactor: 'disable' }),
           'TW_INPUT_INVALID',
         );
       }
-      assert.deepEqual(await store.users.list(), []);
+      assert.deepEqual(await f.store.users.list(), []);
     });
 
     it('takes one e-mail address and a phone number only', async () => {
       for (const email of ['a@b.example,c@d.example', 'not an address', 'a@b', '<a@b.example>']) {
         await assertRejectsCode(
-          gateway.addUser({ name: 'erin', password, email, twoFactor: 'email' }),
+          f.gateway.addUser({ name: 'erin', password, email, twoFactor: 'email' }),
           'TW_INPUT_INVALID',
         );
       }
       await assertRejectsCode(
-        gateway.addUser({ name: 'erin', password, sms: 'call me', twoFactor: 'sms' }),
+        f.gateway.addUser({ name: 'erin', password, sms: 'call me', twoFactor: 'sms' }),
         'TW_INPUT_INVALID',
       );
-      await gateway.addUser({
+      await f.gateway.addUser({
         name: 'erin',
         password,
         email: 'erin@example.com',
         twoFactor: 'email',
       });
       await assertRejectsCode(
-        gateway.setUser('erin', { email: 'x@y.example;z@w.example' }),
+        f.gateway.setUser('erin', { email: 'x@y.example;z@w.example' }),
         'TW_INPUT_INVALID',
       );
     });
@@ -85,18 +65,18 @@ for (const { engine, skip } of engines) {
         block('al\u200bice'),
         block('frank', '        set email-to "a@b.example,c@d.example"\n'),
       ]) {
-        await assertRejectsCode(importConfig(store, cipher, text, 0), 'TW_CONFIG_INVALID');
+        await assertRejectsCode(importConfig(f.store, f.cipher, text, 0), 'TW_CONFIG_INVALID');
       }
       const comment =
         'config user fortitoken\n    edit "FTKMOB83712DC7FE"\n        set comments "\u001b[2Jgone"\n    next\nend\n';
-      await assertRejectsCode(importConfig(store, cipher, comment, 0), 'TW_CONFIG_INVALID');
-      assert.equal(await store.users.find('frank'), undefined);
+      await assertRejectsCode(importConfig(f.store, f.cipher, comment, 0), 'TW_CONFIG_INVALID');
+      assert.equal(await f.store.users.find('frank'), undefined);
     });
 
     it('refuses a cluster name with invisible characters', async () => {
       const { admin } = createProvisioner({
-        store,
-        cipher,
+        store: f.store,
+        cipher: f.cipher,
         log: createLogger({ level: 'silent' }),
       });
       await assertRejectsCode(

@@ -25,19 +25,12 @@ describe('poll loop: a token provisioned between rounds', () => {
       },
     });
     try {
-      const sent = f.g.smtp.received.length;
-      const added = await f.g.gateway.addUser({
-        name: 'bob',
-        password: 'horse-staple-5',
-        email: 'bob@example.com',
-        token: 'auto',
-      });
-      const code = /^ {4}([A-Z2-7]{16})$/m.exec(f.g.smtp.received[sent]?.text ?? '')?.[1] ?? '';
+      const { serial, code } = await f.g.mailedUser('bob');
       const phone = createMobileToken({ dir: join(f.alice.dir, '..', 'bob'), version: '1.0.0' });
       await phone.activate({ code, server: f.g.provisioner.url });
       const deadline = Date.now() + 20_000;
       for (;;) {
-        const token = await f.g.store.fortitokens.find(added.token ?? '');
+        const token = await f.g.store.fortitokens.find(serial);
         if (token?.state === 'provisioned') break;
         assert.ok(Date.now() < deadline, `still ${token?.state} after ${rounds} rounds`);
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -3,60 +3,39 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
 import { importConfig } from '../../src/gateway/config-import.js';
-import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
-import { createNotifier } from '../../src/gateway/notifier.js';
-import { createLogger } from '../../src/log/create-logger.js';
-import { createStore, type Store } from '../../src/store/store.js';
 import { assertRejectsCode } from '../helpers/assert-code.js';
 import { runCliWithStdin } from '../helpers/cli.js';
-import { createTestDatabase, engines, type TestDatabase } from '../helpers/databases.js';
+import { engines } from '../helpers/databases.js';
+import { gatewayOnStore } from '../helpers/gateway-on-store.js';
 
 // Threat: single-factor users by accident. `user add carl --password-stdin` with no token,
 // e-mail or SMS made a password-only user silently, with a one-character password.
 for (const { engine, skip } of engines) {
   describe(`users get a second factor and a real password [${engine}]`, { skip }, () => {
-    let database: TestDatabase;
-    let store: Store;
-    let gateway: Gateway;
-    const cipher = createAtRestCipher(Buffer.alloc(32, 3));
-    before(async () => {
-      database = await createTestDatabase(engine);
-      store = await createStore(database.url);
-      gateway = createGateway({
-        store,
-        cipher,
-        log: createLogger({ level: 'silent' }),
-        notifier: createNotifier({}),
-      });
-    });
-    after(async () => {
-      await store?.close();
-      await database?.drop();
-    });
+    const f = gatewayOnStore(engine);
 
     it('refuses a user without a second factor unless asked for explicitly, and audits it', async () => {
       await assertRejectsCode(
-        gateway.addUser({ name: 'carl', password: 'horse-battery-3' }),
+        f.gateway.addUser({ name: 'carl', password: 'horse-battery-3' }),
         'TW_TWO_FACTOR_REQUIRED',
       );
-      assert.equal(await store.users.find('carl'), undefined);
-      await gateway.addUser({ name: 'carl', password: 'horse-battery-3', twoFactor: 'disable' });
-      const [entry] = await store.auditLog.list({ limit: 1 });
+      assert.equal(await f.store.users.find('carl'), undefined);
+      await f.gateway.addUser({ name: 'carl', password: 'horse-battery-3', twoFactor: 'disable' });
+      const [entry] = await f.store.auditLog.list({ limit: 1 });
       assert.deepEqual([entry?.action, entry?.detail], ['user.add', { twoFactor: 'disable' }]);
     });
 
     it('takes single-factor users when two-factor-required is disabled', async () => {
-      await store.settings.set('user setting.two-factor-required', 'disable', 0);
-      await gateway.addUser({ name: 'dora', password: 'horse-battery-4' });
-      await store.settings.set('user setting.two-factor-required', 'enable', 0);
+      await f.store.settings.set('user setting.two-factor-required', 'disable', 0);
+      await f.gateway.addUser({ name: 'dora', password: 'horse-battery-4' });
+      await f.store.settings.set('user setting.two-factor-required', 'enable', 0);
     });
 
     it('holds every password to one policy: length, common passwords, the user name', async () => {
       for (const password of ['x', 'short', 'password123', 'Passw0rd', 'erin-the-user-erin']) {
         await assertRejectsCode(
-          gateway.addUser({ name: 'erin', password, twoFactor: 'disable' }),
+          f.gateway.addUser({ name: 'erin', password, twoFactor: 'disable' }),
           'TW_PASSWORD_WEAK',
         );
       }
@@ -67,8 +46,8 @@ for (const { engine, skip } of engines) {
         '    next',
         'end',
       ].join('\n');
-      await assertRejectsCode(importConfig(store, cipher, weakInFile, 0), 'TW_CONFIG_INVALID');
-      assert.equal(await store.users.find('fred'), undefined);
+      await assertRejectsCode(importConfig(f.store, f.cipher, weakInFile, 0), 'TW_CONFIG_INVALID');
+      assert.equal(await f.store.users.find('fred'), undefined);
     });
   });
 }

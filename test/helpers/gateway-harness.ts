@@ -68,6 +68,21 @@ export async function startGatewayHarness(
   );
   await gateway.importLicence(pack.code);
 
+  /** A user with a free token whose activation went out by e-mail (not yet on a phone). */
+  async function mailedUser(name: string) {
+    const password = `correct-horse-${name.length}`;
+    const before = smtp.received.length;
+    const added = await gateway.addUser({
+      name,
+      password,
+      email: `${name}@example.com`,
+      token: 'auto',
+    });
+    const code = /^ {4}([A-Z2-7]{16})$/m.exec(smtp.received[before]?.text ?? '')?.[1] ?? '';
+    assert.match(code, /^[A-Z2-7]{16}$/, 'the activation mail carries a code');
+    return { password, serial: added.token ?? '', code };
+  }
+
   return {
     provisioner,
     smtp,
@@ -84,16 +99,7 @@ export async function startGatewayHarness(
      * the test may move), the activation having gone out by e-mail.
      */
     async tokenUser(name: string) {
-      const password = `correct-horse-${name.length}`;
-      const before = smtp.received.length;
-      const added = await gateway.addUser({
-        name,
-        password,
-        email: `${name}@example.com`,
-        token: 'auto',
-      });
-      const mail = smtp.received[before];
-      const code = /^ {4}([A-Z2-7]{16})$/m.exec(mail?.text ?? '')?.[1] ?? '';
+      const { password, serial, code } = await mailedUser(name);
       const phoneClock = testClock(true);
       const dir = join(root, name);
       const phone = createMobileToken({
@@ -103,7 +109,6 @@ export async function startGatewayHarness(
       });
       await phone.activate({ code, server: provisioner.url });
       await gateway.poll();
-      const serial = added.token ?? '';
       return {
         name,
         password,
@@ -115,6 +120,8 @@ export async function startGatewayHarness(
         code: async () => (await phone.code(serial)).code,
       };
     },
+
+    mailedUser,
 
     /** Logs a user in with the password; the challenge that must follow (else the test fails). */
     async challenge(
