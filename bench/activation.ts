@@ -27,14 +27,16 @@ export async function benchActivation(): Promise<void> {
     const gateway = await h.enrolGateway('FGT60F0000000001');
     const pack = await h.provisioner.admin.createLicence({ tokens: ACTIVATIONS }, h.clock.now);
     const imported = await gateway.client.send('LicenseImport', { code: pack.code });
-    const serials = (imported.d.tokens as { token: string }[]).map((t) => t.token);
+    const serials = (imported.d.tokens ?? []).map((t) => t.token);
     const codes: string[] = [];
     for (let start = 0; start < serials.length; start += 100) {
       const provisioned = await gateway.client.send('Provision', {
         tokens: serials.slice(start, start + 100).map((token) => ({ token })),
       });
       codes.push(
-        ...(provisioned.d.tokens as { activation_code: string }[]).map((t) => t.activation_code),
+        ...(provisioned.d.tokens ?? []).flatMap((t) =>
+          t.error === null ? [t.activation_code] : [],
+        ),
       );
     }
     const phones = codes.map(() => h.newPhone());

@@ -11,6 +11,7 @@ import { newFortitoken } from '../src/gateway/new-fortitoken.js';
 import { newUser } from '../src/gateway/new-user.js';
 import { createNotifier } from '../src/gateway/notifier.js';
 import { createProvisionerConnection } from '../src/gateway/provisioner-link.js';
+import { sealSeed } from '../src/gateway/token-secrets.js';
 import { createLogger } from '../src/log/create-logger.js';
 import { createStore } from '../src/store/store.js';
 import { formatRate, opsPerSecond, report } from './measure.js';
@@ -45,7 +46,7 @@ export async function benchAuth(): Promise<void> {
           {
             ...newFortitoken(serial, 'FTMTRIAL00000001', now),
             state: 'provisioned',
-            seedEnc: cipher.encrypt(tokenSeed, `fortitoken-seed:${serial}`),
+            seedEnc: sealSeed(cipher, serial, tokenSeed),
             seedVersion: 1,
           },
         ]);

@@ -7,12 +7,14 @@ import { generateTotp } from '../src/core/totp.js';
 import { createAtRestCipher } from '../src/crypto/at-rest-cipher.js';
 import { hashPassword, type ScryptParameters } from '../src/crypto/password-hash.js';
 import { createAuthEngine } from '../src/gateway/auth/auth-engine.js';
+import { createGateway } from '../src/gateway/gateway.js';
 import { newFortitoken } from '../src/gateway/new-fortitoken.js';
+import { newRadiusClient } from '../src/gateway/new-radius-client.js';
 import { newUser } from '../src/gateway/new-user.js';
 import { createNotifier } from '../src/gateway/notifier.js';
 import { createProvisionerConnection } from '../src/gateway/provisioner-link.js';
-import { newRadiusClient } from '../src/gateway/radius/new-radius-client.js';
 import { createRadiusServer } from '../src/gateway/radius/radius-server.js';
+import { sealSeed } from '../src/gateway/token-secrets.js';
 import { createLogger } from '../src/log/create-logger.js';
 import { decodePacket, RadiusCode } from '../src/protocol/radius/packet.js';
 import { buildAccessRequest } from '../src/protocol/radius/radius-client.js';
@@ -58,7 +60,8 @@ export async function benchRadius(): Promise<void> {
       connection: createProvisionerConnection({ store, cipher, clock: () => now }),
       clock: () => now,
     });
-    const server = createRadiusServer({ store, cipher, auth, log, clock: () => now });
+    const gateway = createGateway({ store, cipher, log, notifier: createNotifier({}) });
+    const server = createRadiusServer({ gateway, auth, log, clock: () => now });
     const { port } = await server.listen('127.0.0.1', 0);
     const echoPort = echo.address().port;
 
@@ -126,7 +129,7 @@ async function createUsers(
         {
           ...newFortitoken(serial, 'FTMTRIAL00000001', now),
           state: 'provisioned',
-          seedEnc: cipher.encrypt(seed, `fortitoken-seed:${serial}`),
+          seedEnc: sealSeed(cipher, serial, seed),
           seedVersion: 1,
         },
       ]);

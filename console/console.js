@@ -1,3 +1,4 @@
+// @ts-check
 // The Tokenward admin console: plain DOM, no framework, no CDN. Views follow the URL hash and
 // refresh every few seconds, so a change (a token becoming provisioned) shows without a reload.
 
@@ -208,7 +209,7 @@ const views = {
   async log() {
     const form = new FormData($('#log-filter'));
     const query = new URLSearchParams();
-    for (const key of ['user', 'result']) if (form.get(key)) query.set(key, form.get(key));
+    for (const key of ['user', 'result']) if (form.get(key)) query.set(key, String(form.get(key)));
     const rows = $('#log-rows');
     const entries = await api('GET', `/auth-log?${query}`);
     fill(
@@ -240,10 +241,14 @@ function currentView() {
   return name in views ? name : 'dashboard';
 }
 
+/** The view sections of the page. */
+function views$() {
+  return /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-view]'));
+}
+
 async function refresh() {
   const name = currentView();
-  for (const section of document.querySelectorAll('[data-view]'))
-    section.hidden = section.id !== name;
+  for (const section of views$()) section.hidden = section.id !== name;
   for (const link of document.querySelectorAll('nav a')) {
     if (link.getAttribute('href') === `#${name}`) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
@@ -259,7 +264,7 @@ function startRefreshing() {
 function showSignIn() {
   clearInterval(timer);
   $('#nav').hidden = true;
-  for (const section of document.querySelectorAll('[data-view]')) section.hidden = true;
+  for (const section of views$()) section.hidden = true;
   $('#sign-in').hidden = false;
   $('#sign-in-form [name=password]').focus();
 }
@@ -350,7 +355,7 @@ onSubmit('#settings-form', async (data) => {
     lockoutThreshold: Number(data.get('lockoutThreshold')),
     lockoutDurationSeconds: Number(data.get('lockoutDurationSeconds')),
   });
-  document.activeElement?.blur();
+  if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
   return 'Settings saved.';
 });
 

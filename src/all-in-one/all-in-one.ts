@@ -1,32 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { TokenwardError } from '../core/errors.js';
-import type { createAtRestCipher } from '../crypto/at-rest-cipher.js';
-import { hashPassword } from '../crypto/password-hash.js';
-import { CONSOLE_ADMIN_KEY } from '../gateway/console/console-sign-in.js';
 import { createConfiguredNotifier } from '../gateway/delivery-settings.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { createGatewayNode } from '../gateway/gateway-node.js';
-import { buildGatewayServer } from '../gateway/http/server.js';
 import type { Notifier } from '../gateway/notifier.js';
-import { startPollLoop } from '../gateway/poll-loop.js';
-import { newRadiusClient } from '../gateway/radius/new-radius-client.js';
-import { createRadiusServer } from '../gateway/radius/radius-server.js';
+import { type Listen, startGatewayService, urlOf } from '../gateway/service.js';
 import { bindOrExplain } from '../http/listen-error.js';
 import { buildProvisionerServer } from '../provisioner/http/server.js';
-import { createProvisioner } from '../provisioner/provisioner.js';
+import { createProvisioner, type Provisioner } from '../provisioner/provisioner.js';
 import { openSealedStore } from '../store/open-sealed-store.js';
-import type { Store } from '../store/store.js';
 
 /** The gateway node `up` runs, enrolled at its own provisioner. */
 export const ALL_IN_ONE_GATEWAY = 'TWGATEWAY0000001';
 const LOCAL_RADIUS_CLIENT = 'localhost';
 
-export interface Listen {
-  readonly host: string;
-  readonly port: number;
-}
+export type { Listen } from '../gateway/service.js';
 
 export interface AllInOneOptions {
   readonly dataDir: string;
@@ -76,49 +65,39 @@ export async function startAllInOne(options: AllInOneOptions) {
     });
     closers.push(() => provisionerApp.close());
     const provisionerUrl = urlOf(options.provisioner.host, provisionerApp.server.address());
-
-    const notifier = options.notifier ?? createConfiguredNotifier(store, cipher);
-    const { gateway, auth } = createGatewayNode({
+    const node = createGatewayNode({
       store,
       cipher,
       log,
-      notifier,
+      notifier: options.notifier ?? createConfiguredNotifier(store, cipher),
       serial: ALL_IN_ONE_GATEWAY,
       provisionerUrl,
     });
-    const http = buildGatewayServer({ store, log, auth, console: { store, cipher, gateway } });
-    await bindOrExplain(() => http.listen(options.http), { ...options.http, flag: '--http' });
-    closers.push(() => http.close());
-
-    const radius = createRadiusServer({ store, cipher, auth, log });
-    const radiusAddress = await bindOrExplain(
-      () => radius.listen(options.radius.host, options.radius.port),
-      { ...options.radius, flag: '--radius', transport: 'udp' },
-    );
-    closers.push(() => radius.close());
-
-    // Only once every listener is bound: a start that fails on a port must not make (and so
-    // lose) the admin password and RADIUS secret it would have shown.
-    const firstRun = await setUpOnce(store, cipher, provisioner, gateway, provisionerUrl);
-    radius.clientsChanged();
-
-    const poller = startPollLoop({
-      gateway,
-      auth,
-      onRoundFailed:
+    let firstRun: FirstRun | undefined;
+    const service = await startGatewayService({
+      gateway: node.gateway,
+      auth: node.auth,
+      log,
+      http: options.http,
+      radius: options.radius,
+      onPollFailed:
         options.onPollFailed ?? ((error) => log.warn({ code: error.code }, error.message)),
+      // Only once every listener is bound: a start that fails on a port must not make (and so
+      // lose) the admin password and RADIUS secret it would have shown.
+      beforePolling: async () => {
+        firstRun = await setUpOnce(provisioner, node.gateway, provisionerUrl);
+      },
     });
-    closers.push(() => poller.stop());
-
+    closers.push(service.close);
     return {
+      /** The shared database, for tests and the demo's checks. */
       store,
-      cipher,
       provisioner,
-      gateway,
-      auth,
+      gateway: node.gateway,
+      auth: node.auth,
       provisionerUrl,
-      httpUrl: urlOf(options.http.host, http.server.address()),
-      radius: radiusAddress,
+      httpUrl: service.httpUrl ?? '',
+      radius: service.radius ?? options.radius,
       firstRun,
       /** Stops taking work, lets what is in flight finish, closes the database. */
       close,
@@ -137,42 +116,34 @@ export type AllInOne = Awaited<ReturnType<typeof startAllInOne>>;
  * RADIUS client for 127.0.0.1 created with generated secrets.
  */
 async function setUpOnce(
-  store: Store,
-  cipher: ReturnType<typeof createAtRestCipher>,
-  provisioner: ReturnType<typeof createProvisioner>,
+  provisioner: Provisioner,
   gateway: Gateway,
   provisionerUrl: string,
 ): Promise<FirstRun | undefined> {
   const now = Date.now();
-  if ((await store.settings.get(`gateway.credential.${ALL_IN_ONE_GATEWAY}`)) === undefined) {
-    if ((await store.gateways.find(ALL_IN_ONE_GATEWAY)) !== undefined) {
+  if (!(await gateway.isEnrolled(ALL_IN_ONE_GATEWAY))) {
+    // A gateway row without this node's credential is from a start that failed half-way.
+    if ((await provisioner.admin.listGateways()).some((g) => g.serial === ALL_IN_ONE_GATEWAY)) {
       await provisioner.admin.removeGateway(ALL_IN_ONE_GATEWAY, now);
     }
     const added = await provisioner.admin.addGateway({ serial: ALL_IN_ONE_GATEWAY }, now);
     await gateway.enroll({ provisionerUrl, serial: added.serial, secret: added.secret });
   }
   let tokens: readonly string[] = [];
-  if ((await store.fortitokens.list()).length === 0) {
+  if ((await gateway.listTokens()).length === 0) {
     tokens = (await gateway.importLicence('0000-0000-0000-0000-0000')).serials;
   }
-  if ((await store.settings.get(CONSOLE_ADMIN_KEY)) !== undefined) return undefined;
+  if (await gateway.consoleAdminExists()) return undefined;
 
   const adminPassword = typeableSecret(12);
   const radiusSecret = typeableSecret(18);
-  await store.radiusClients.remove(LOCAL_RADIUS_CLIENT);
-  await store.radiusClients.add(
-    newRadiusClient(
-      { name: LOCAL_RADIUS_CLIENT, address: '127.0.0.1', secret: radiusSecret },
-      cipher,
-      now,
-    ),
-  );
+  await gateway.saveRadiusClient({
+    name: LOCAL_RADIUS_CLIENT,
+    address: '127.0.0.1',
+    secret: radiusSecret,
+  });
   // Written last: its presence means the setup is complete.
-  await store.settings.set(
-    CONSOLE_ADMIN_KEY,
-    { name: 'admin', passwordHash: await hashPassword(adminPassword) },
-    now,
-  );
+  await gateway.setConsoleAdmin({ name: 'admin', password: adminPassword });
   return { adminUser: 'admin', adminPassword, radiusSecret, tokens };
 }
 
@@ -185,9 +156,4 @@ function typeableSecret(bytes: number): string {
     const secret = randomBytes(bytes).toString('base64url');
     if (/^[A-Za-z0-9]/.test(secret)) return secret;
   }
-}
-
-function urlOf(host: string, address: string | AddressInfo | null): string {
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

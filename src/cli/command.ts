@@ -64,22 +64,39 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export function parseLogLevel(value: string): (typeof LOG_LEVELS)[number] {
   const level = LOG_LEVELS.find((l) => l === value);
   if (level === undefined) {
-    throw new TokenwardError('TW_INPUT_INVALID', {
+    throw new TokenwardError('TW_OPTION_INVALID', {
       message: `--log-level is one of: ${LOG_LEVELS.join(', ')}.`,
+      data: { field: '--log-level' },
     });
   }
   return level;
 }
 
-/** A whole number given for `flag`, within `min`..`max`, or TW_INPUT_INVALID naming the flag. */
+/** A whole number given for `flag`, within `min`..`max`, or TW_OPTION_INVALID naming the flag. */
 export function parseInteger(flag: string, value: unknown, min: number, max: number): number {
   const text = String(value);
   const number = /^-?\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isInteger(number) || number < min || number > max) {
-    throw new TokenwardError('TW_INPUT_INVALID', {
+    throw new TokenwardError('TW_OPTION_INVALID', {
       message: `${flag} takes a whole number from ${min} to ${max} (got "${text.slice(0, 40)}").`,
       data: { field: flag },
     });
   }
   return number;
+}
+
+/** One of `choices` given for `flag`, or TW_OPTION_INVALID naming the flag and the choices. */
+export function parseChoice<T extends string>(
+  flag: string,
+  value: unknown,
+  choices: readonly T[],
+): T {
+  const found = choices.find((choice) => choice === String(value));
+  if (found === undefined) {
+    throw new TokenwardError('TW_OPTION_INVALID', {
+      message: `${flag} is one of: ${choices.join(', ')}.`,
+      data: { field: flag },
+    });
+  }
+  return found;
 }

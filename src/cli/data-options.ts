@@ -37,8 +37,9 @@ export function parseListen(
   const port = match?.[3] === undefined ? defaultPort : Number(match[3]);
   const host = match?.[1] ?? match?.[2];
   if (host === undefined || port === undefined || !(port >= 0 && port <= 65535)) {
-    throw new TokenwardError('TW_INPUT_INVALID', {
+    throw new TokenwardError('TW_OPTION_INVALID', {
       message: `${option} takes HOST:PORT${defaultPort === undefined ? '' : ` (port ${defaultPort} if left out)`}, e.g. 127.0.0.1:${defaultPort ?? 8440} (got "${value}").`,
+      data: { field: option },
     });
   }
   return { host, port };

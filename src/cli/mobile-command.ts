@@ -19,38 +19,7 @@ interface DeviceOptions {
 export function mobileCommand(output: Output) {
   const mobile = command('mobile', 'a mobile token: activate, show codes, answer pushes, transfer');
 
-  const action = (
-    name: string,
-    description: string,
-    run: (token: MobileToken, args: string[], options: Record<string, unknown>) => Promise<void>,
-  ) =>
-    withDeviceOptions(command(name, description)).action(async (...received: unknown[]) => {
-      const cmd = received.at(-1) as { args: string[]; opts(): Record<string, unknown> };
-      const options = cmd.opts() as DeviceOptions & Record<string, unknown>;
-      const pin = await secretFrom(
-        { stdin: options.pinStdin, argument: options.pin, environment: process.env.TOKENWARD_PIN },
-        { stdin: '--pin-stdin', argument: '--pin', environment: 'TOKENWARD_PIN' },
-        output,
-      );
-      const token = createMobileToken({
-        dir: options.device,
-        pin,
-        version: VERSION,
-        onKeyFileWarning: () =>
-          output.err(`Warning TW_WARN_VAULT_KEYFILE: ${warningCatalog.TW_WARN_VAULT_KEYFILE}`),
-      });
-      try {
-        await run(token, cmd.args, options);
-      } catch (error) {
-        // A person reads this: the provisioner's words, as the phone app would show them.
-        if (error instanceof TokenwardError) {
-          output.err(`Failed. ${error.message} (${error.code})`);
-          throw new ReportedError(error.message);
-        }
-        throw error;
-      }
-    });
-
+  const action = mobileActionFor(output);
   mobile.addCommand(
     action('info', "show this phone's reg-id, os-ver and public keys", async (token) => {
       const info = await token.info();
@@ -152,6 +121,13 @@ export function mobileCommand(output: Output) {
     }).argument('<serial>', 'the token serial'),
   );
 
+  addPushAndExportCommands(mobile, output);
+  return mobile;
+}
+
+/** `mobile push ...`, transfer and export. */
+function addPushAndExportCommands(mobile: Command, output: Output): void {
+  const action = mobileActionFor(output);
   const push = command('push', 'answer push login requests');
   push.addCommand(
     action('listen', 'wait for push requests and answer them', async (token, _args, options) => {
@@ -209,8 +185,41 @@ export function mobileCommand(output: Output) {
       .argument('<serial>', 'the token serial')
       .option('--otpauth', 'as an otpauth:// URI (with a terminal QR code)'),
   );
+}
 
-  return mobile;
+/** A command that opens this phone's vault, runs one action, and reports a refusal in words. */
+function mobileActionFor(output: Output) {
+  return (
+    name: string,
+    description: string,
+    run: (token: MobileToken, args: string[], options: Record<string, unknown>) => Promise<void>,
+  ) =>
+    withDeviceOptions(command(name, description)).action(async (...received: unknown[]) => {
+      const cmd = received.at(-1) as { args: string[]; opts(): Record<string, unknown> };
+      const options = cmd.opts() as DeviceOptions & Record<string, unknown>;
+      const pin = await secretFrom(
+        { stdin: options.pinStdin, argument: options.pin, environment: process.env.TOKENWARD_PIN },
+        { stdin: '--pin-stdin', argument: '--pin', environment: 'TOKENWARD_PIN' },
+        output,
+      );
+      const token = createMobileToken({
+        dir: options.device,
+        pin,
+        version: VERSION,
+        onKeyFileWarning: () =>
+          output.err(`Warning TW_WARN_VAULT_KEYFILE: ${warningCatalog.TW_WARN_VAULT_KEYFILE}`),
+      });
+      try {
+        await run(token, cmd.args, options);
+      } catch (error) {
+        // A person reads this: the provisioner's words, as the phone app would show them.
+        if (error instanceof TokenwardError) {
+          output.err(`Failed. ${error.message} (${error.code})`);
+          throw new ReportedError(error.message);
+        }
+        throw error;
+      }
+    });
 }
 
 function withDeviceOptions(cmd: Command): Command {

@@ -1,11 +1,9 @@
 import { TokenwardError } from '../core/errors.js';
+import { redactUrl } from '../core/redact-url.js';
 import { TOKEN_STATES, type TokenState } from '../core/token-state.js';
 import { createLogger } from '../log/create-logger.js';
 import type { ProvisionerAdmin } from '../provisioner/admin.js';
-import { createProvisioner } from '../provisioner/provisioner.js';
-import { startProvisionerService } from '../provisioner/service.js';
-import { redactUrl } from '../store/database.js';
-import { openSealedStore } from '../store/open-sealed-store.js';
+import { openProvisionerAdmin, startProvisionerService } from '../provisioner/service.js';
 import { command, isoTime, listing, type Output, parseLogLevel } from './command.js';
 import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
 import { serveUntilStopped } from './serve-until-stopped.js';
@@ -19,7 +17,16 @@ export function provisionerCommand(output: Output) {
     'the provisioning service (licences, activation, push relay)',
   );
 
-  const serve = withDataOptions(
+  return provisioner
+    .addCommand(serveCommand(output))
+    .addCommand(gatewayCommands(output))
+    .addCommand(licenceCommands(output))
+    .addCommand(tokenCommands(output));
+}
+
+/** `provisioner serve`. */
+function serveCommand(output: Output) {
+  return withDataOptions(
     command('serve', 'serve the SoftToken protocol for gateways and phones')
       .option('--listen <host:port>', 'address to listen on', DEFAULT_PROVISIONER_LISTEN)
       .option('--tls-cert <file>', 'PEM certificate: serve HTTPS')
@@ -62,7 +69,10 @@ export function provisionerCommand(output: Output) {
       await serveUntilStopped(output, running.close);
     },
   );
+}
 
+/** `provisioner gateway add|list|remove`. */
+function gatewayCommands(output: Output) {
   const gateway = command('gateway', 'enrol, list and remove gateways');
   gateway.addCommand(
     adminCommand(
@@ -122,6 +132,11 @@ export function provisionerCommand(output: Output) {
     ).argument('<serial>', 'the gateway serial'),
   );
 
+  return gateway;
+}
+
+/** `provisioner license create|list|move`. */
+function licenceCommands(output: Output) {
   const license = command('license', 'create, list and move licences');
   license.addCommand(
     adminCommand(
@@ -169,6 +184,11 @@ export function provisionerCommand(output: Output) {
       .requiredOption('--to-cluster <name>', 'the cluster to move it to'),
   );
 
+  return license;
+}
+
+/** `provisioner token list`. */
+function tokenCommands(output: Output) {
   const token = command('token', 'inspect tokens');
   token.addCommand(
     adminCommand('list', 'list tokens', async (admin, _args, options) => {
@@ -201,7 +221,7 @@ export function provisionerCommand(output: Output) {
       .option('--json', 'print JSON'),
   );
 
-  return provisioner.addCommand(serve).addCommand(gateway).addCommand(license).addCommand(token);
+  return token;
 }
 
 type AdminAction = (
@@ -215,18 +235,16 @@ function adminCommand(name: string, description: string, action: AdminAction) {
   return withDataOptions(command(name, description)).action(async (...received: unknown[]) => {
     const commandObject = received.at(-1) as { args: string[]; opts(): Record<string, unknown> };
     const options = commandObject.opts() as DataOptions & Record<string, unknown>;
-    const { store, cipher } = await openSealedStore({
+    const { admin, close } = await openProvisionerAdmin({
       dataDir: options.data,
-      fromEnvironment: process.env.TOKENWARD_MASTER_KEY,
       databaseUrl: databaseUrl(options),
-      now: Date.now(),
+      masterKeyFromEnvironment: process.env.TOKENWARD_MASTER_KEY,
+      log: createLogger({ level: 'warn' }),
     });
     try {
-      const log = createLogger({ level: 'warn' });
-      const { admin } = createProvisioner({ store, cipher, log });
       await action(admin, commandObject.args, options);
     } finally {
-      await store.close();
+      await close();
     }
   });
 }
@@ -234,8 +252,9 @@ function adminCommand(name: string, description: string, action: AdminAction) {
 function parseState(value: string): TokenState {
   const state = TOKEN_STATES.find((s) => s === value);
   if (state === undefined) {
-    throw new TokenwardError('TW_INPUT_INVALID', {
+    throw new TokenwardError('TW_OPTION_INVALID', {
       message: `--state is one of: ${TOKEN_STATES.join(', ')}.`,
+      data: { field: '--state' },
     });
   }
   return state;

@@ -5,7 +5,7 @@ import type { Output } from './command.js';
 /** A password or secret from standard input, which the flag must have asked for. */
 export async function secretFromStdin(asked: unknown, flag: string): Promise<string> {
   if (asked !== true) {
-    throw new TokenwardError('TW_INPUT_INVALID', {
+    throw new TokenwardError('TW_SECRET_STDIN_REQUIRED', {
       message: `Give it on standard input with ${flag}; it is never taken as an argument.`,
       data: { field: flag },
     });
@@ -32,7 +32,11 @@ export async function readFirstLine(): Promise<string> {
  * user of the machine can read in /proc/PID/cmdline.
  */
 export async function secretFrom(
-  given: { readonly stdin: unknown; readonly argument: unknown; readonly environment?: string },
+  given: {
+    readonly stdin: unknown;
+    readonly argument: unknown;
+    readonly environment?: string | undefined;
+  },
   flags: { readonly stdin: string; readonly argument: string; readonly environment: string },
   output: Output,
 ): Promise<string | undefined> {

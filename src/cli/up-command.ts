@@ -1,7 +1,7 @@
 import { ALL_IN_ONE_GATEWAY, type AllInOne, startAllInOne } from '../all-in-one/all-in-one.js';
+import { redactUrl } from '../core/redact-url.js';
 import { DEFAULT_RADIUS_PORT } from '../gateway/radius/radius-server.js';
 import { createLogger } from '../log/create-logger.js';
-import { redactUrl } from '../store/database.js';
 import { command, type Output, parseLogLevel } from './command.js';
 import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
 import { DEFAULT_PROVISIONER_LISTEN } from './provisioner-command.js';

@@ -437,6 +437,80 @@ export const errorCatalog = {
     message:
       'The configuration names an unknown section or setting, or an invalid value; the message names the line. Nothing was changed.',
   },
+  TW_NAME_INVALID: {
+    status: 400,
+    expose: true,
+    message:
+      'The name is not valid: 1 to 64 characters, no spaces, nothing invisible. Choose another.',
+  },
+  TW_EMAIL_INVALID: {
+    status: 400,
+    expose: true,
+    message: 'The e-mail address is not valid. Give one address, e.g. alice@example.com.',
+  },
+  TW_PHONE_INVALID: {
+    status: 400,
+    expose: true,
+    message:
+      'The phone number is not valid. Give digits with an optional leading +, e.g. +15550123.',
+  },
+  TW_ADDRESS_INVALID: {
+    status: 400,
+    expose: true,
+    message:
+      'The address is not an IP address or CIDR block, e.g. 10.0.0.1 or 10.0.0.0/24. Check it for typos.',
+  },
+  TW_RADIUS_SECRET_INVALID: {
+    status: 400,
+    expose: true,
+    message: 'A RADIUS shared secret is 1 to 128 bytes (16 or more random characters advised).',
+  },
+  TW_DELIVERY_ADDRESS_MISSING: {
+    status: 400,
+    expose: true,
+    message:
+      'A user with a token needs an e-mail address or an SMS number: that is where the activation goes. Give --email or --sms.',
+  },
+  TW_ACTIVATION_NOT_PENDING: {
+    status: 409,
+    expose: true,
+    message:
+      'The token has no live activation code. Provision it to issue one: tokenward gateway token provision SERIAL',
+  },
+  TW_CONFIG_SECTION_UNKNOWN: {
+    status: 400,
+    expose: true,
+    message: 'There is no such configuration section; the message lists the sections there are.',
+  },
+  TW_OPTION_INVALID: {
+    status: 400,
+    expose: true,
+    message:
+      'The option has a value it does not take; the message names the option and its values.',
+  },
+  TW_SECRET_STDIN_REQUIRED: {
+    status: 400,
+    expose: true,
+    message:
+      'A secret is read from standard input, never taken as an argument: pipe it in with the flag the message names.',
+  },
+  TW_LISTEN_FAILED: {
+    status: 400,
+    expose: true,
+    message:
+      'The address cannot be listened on (taken, not this machine, or a privileged port). Choose another with the flag the message names.',
+  },
+  TW_TLS_INCOMPLETE: {
+    status: 400,
+    expose: true,
+    message: 'TLS needs both --tls-cert and --tls-key.',
+  },
+  TW_SETTING_INVALID: {
+    status: 400,
+    expose: true,
+    message:
+      'The setting does not exist or its value is out of range; the message names it and what it takes. Nothing was changed.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalog;
@@ -445,7 +519,7 @@ export interface TokenwardErrorOptions {
   /** Overrides the catalog message with a more specific one that still says what to do. */
   readonly message?: string;
   /** For the log only: what exactly went wrong. Never a secret. */
-  readonly detail?: string;
+  readonly detail?: string | undefined;
   /** Machine-readable facts the caller may see, e.g. `{ reason: 'expired' }`. */
   readonly data?: Readonly<Record<string, string | number>>;
   readonly cause?: unknown;

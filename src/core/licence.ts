@@ -57,6 +57,7 @@ export function parseTokenCount(value: number): number {
     throw new TokenwardError('TW_INPUT_INVALID', {
       message: `A licence holds from 1 to ${MAX_PACK_TOKEN_COUNT} tokens.`,
       detail: `token count ${value}`,
+      data: { field: '--tokens' },
     });
   }
   return value;

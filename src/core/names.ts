@@ -3,8 +3,9 @@ import { TokenwardError } from './errors.js';
 /** Control characters, and the invisible format ones (zero-width space and joiners, BOM...). */
 const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
 
-const invalid = (field: string, message: string) =>
-  new TokenwardError('TW_INPUT_INVALID', { message, data: { field } });
+type NameError = 'TW_NAME_INVALID' | 'TW_EMAIL_INVALID' | 'TW_PHONE_INVALID' | 'TW_INPUT_INVALID';
+const invalid = (field: string, message: string, code: NameError = 'TW_INPUT_INVALID') =>
+  new TokenwardError(code, { message, data: { field } });
 
 /**
  * A user or cluster name: 1 to 64 characters, no whitespace and nothing invisible, so that the
@@ -16,6 +17,7 @@ export function parseName(value: string, field: string, maxLength = 64): string 
     throw invalid(
       field,
       `${field} takes 1 to ${maxLength} characters with no spaces and no invisible characters.`,
+      'TW_NAME_INVALID',
     );
   }
   return value.normalize('NFC');
@@ -27,7 +29,11 @@ export function parseEmailAddress(value: string, field: string): string {
     value.length > 254 ||
     !/^[^\s@,;<>"()[\]\\]+@[^\s@,;<>"()[\]\\]+\.[^\s@,;<>"()[\]\\]+$/u.test(value)
   ) {
-    throw invalid(field, `${field} takes one e-mail address, e.g. alice@example.com.`);
+    throw invalid(
+      field,
+      `${field} takes one e-mail address, e.g. alice@example.com.`,
+      'TW_EMAIL_INVALID',
+    );
   }
   return value;
 }
@@ -35,7 +41,7 @@ export function parseEmailAddress(value: string, field: string): string {
 /** A phone number for SMS: digits with an optional leading +, spaces, dashes and brackets. */
 export function parsePhoneNumber(value: string, field: string): string {
   if (!/^\+?[0-9][0-9 ()-]{4,24}$/.test(value)) {
-    throw invalid(field, `${field} takes a phone number, e.g. +15550123.`);
+    throw invalid(field, `${field} takes a phone number, e.g. +15550123.`, 'TW_PHONE_INVALID');
   }
   return value;
 }

@@ -21,9 +21,9 @@ export const SEED_LENGTH: Record<OtpAlgorithm, number> = { SHA1: 20, SHA256: 32,
 
 /** Validates OTP parameters from outside (a URI, a message, a config file). */
 export function parseOtpParameters(input: {
-  algorithm?: string;
-  digits?: number;
-  period?: number;
+  algorithm?: string | undefined;
+  digits?: number | undefined;
+  period?: number | undefined;
 }): OtpParameters {
   const algorithm = (input.algorithm ?? DEFAULT_OTP_PARAMETERS.algorithm).toUpperCase();
   const digits = input.digits ?? DEFAULT_OTP_PARAMETERS.digits;

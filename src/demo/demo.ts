@@ -7,10 +7,9 @@ import { SMTPServer } from 'smtp-server';
 import { type AllInOne, startAllInOne } from '../all-in-one/all-in-one.js';
 import { parseActivationUri } from '../core/activation-uri.js';
 import { isTokenwardError } from '../core/errors.js';
-import { configSections } from '../gateway/config-show.js';
 import { createNotifier } from '../gateway/notifier.js';
 import { createLogger } from '../log/create-logger.js';
-import { createMobileToken } from '../mobile/mobile-token.js';
+import { createMobileToken, type MobileToken } from '../mobile/mobile-token.js';
 import { formatConfig } from '../protocol/fortios/config-document.js';
 import { terminalQr } from '../protocol/qr.js';
 import { radiusAccessRequest } from '../protocol/radius/radius-client.js';
@@ -131,11 +130,7 @@ export async function runDemo(say: (line: string) => void, version: string): Pro
 
     await step('The gateway polls and shows the token provisioned on phone A', async () => {
       await system().gateway.poll();
-      const block = formatConfig(
-        (await configSections(system().store, system().gateway)).filter(
-          (section) => section.path === 'user fortitoken',
-        ),
-      );
+      const block = formatConfig(await system().gateway.configSections('user fortitoken'));
       for (const line of block.split('\n')) say(`   ${line}`);
       const info = await phoneA.info();
       expect(
@@ -146,54 +141,16 @@ export async function runDemo(say: (line: string) => void, version: string): Pro
       expect((await system().gateway.showToken(serial)).state === 'provisioned', 'not provisioned');
     });
 
-    const login = (secretPassword: string, state?: Buffer) =>
-      radiusAccessRequest({
-        ...radius,
-        username: 'alice',
-        password: secretPassword,
-        ...(state === undefined ? {} : { state }),
-      });
-    let lastCode = '';
-    await step(
-      'A RADIUS login with password and code is accepted; its replay is refused',
-      async () => {
-        lastCode = (await phoneA.code(serial)).code;
-        const accepted = await login(password + lastCode);
-        say(`   ${PACKET_NAMES[accepted.result]}: ${accepted.replyMessage}`);
-        expect(accepted.result === 'accept', 'the login was not accepted');
-        const replayed = await login(password + lastCode);
-        say(`   the same code again: ${PACKET_NAMES[replayed.result]}: ${replayed.replyMessage}`);
-        expect(replayed.result === 'reject', 'the replay was not refused');
-        expect(/^Please wait \d+ seconds/.test(replayed.replyMessage), 'no wait message');
-      },
-    );
-
-    await step('A login approved by push on phone A', async () => {
-      const challenge = await login(password);
-      say(`   ${PACKET_NAMES[challenge.result]}: ${challenge.replyMessage}`);
-      expect(challenge.result === 'challenge' && challenge.state !== undefined, 'no challenge');
-      const answered = login('', challenge.state);
-      let [push] = await phoneA.pendingPushes(10);
-      while (push === undefined) [push] = await phoneA.pendingPushes(10);
-      say(`   phone A: ${push.context.username} from ${push.context.user_agent}; approving`);
-      await phoneA.answerPush(push.pushId, 'approve');
-      const accepted = await answered;
-      say(`   ${PACKET_NAMES[accepted.result]}: ${accepted.replyMessage}`);
-      expect(accepted.result === 'accept', 'the push login was not accepted');
-    });
-
-    await step("Phone A moves the token to phone C; A's codes stop working", async () => {
-      const codeOnA = (await phoneA.code(serial)).code;
-      const transfer = await phoneA.transfer(serial);
-      await phoneC.activate({ code: transfer.code, server: transfer.server, transfer: true });
-      await system().gateway.poll({ all: true });
-      say(`   phone C holds ${serial} with a new seed`);
-      const withA = await login(password + codeOnA);
-      say(`   phone A's code: ${PACKET_NAMES[withA.result]}: ${withA.replyMessage}`);
-      expect(withA.result === 'reject', "phone A's code still works");
-      const withC = await login(password + (await phoneC.code(serial)).code);
-      say(`   phone C's code: ${PACKET_NAMES[withC.result]}: ${withC.replyMessage}`);
-      expect(withC.result === 'accept', "phone C's code does not work");
+    await loginSteps({
+      step,
+      expect,
+      say,
+      gateway: system().gateway,
+      radius,
+      serial,
+      password,
+      phoneA,
+      phoneC,
     });
     say('');
     say('Every step behaved as shown.');
@@ -202,6 +159,76 @@ export async function runDemo(say: (line: string) => void, version: string): Pro
     await mail.close();
     await rm(root, { recursive: true, force: true });
   }
+}
+
+interface LoginStepsContext {
+  readonly step: (title: string, story: () => Promise<void>) => Promise<void>;
+  readonly expect: (condition: boolean, what: string) => void;
+  readonly say: (line: string) => void;
+  readonly gateway: AllInOne['gateway'];
+  readonly radius: { readonly host: string; readonly port: number; readonly secret: string };
+  readonly serial: string;
+  readonly password: string;
+  readonly phoneA: MobileToken;
+  readonly phoneC: MobileToken;
+}
+
+/** The demo's logins over RADIUS: password and code, its replay, a push, a moved token. */
+async function loginSteps(demo: LoginStepsContext): Promise<void> {
+  const { step, expect, say, gateway, radius, serial, password, phoneA, phoneC } = demo;
+  const login = (secretPassword: string, state?: Buffer) =>
+    radiusAccessRequest({
+      ...radius,
+      username: 'alice',
+      password: secretPassword,
+      ...(state === undefined ? {} : { state }),
+    });
+  let lastCode = '';
+  await step(
+    'A RADIUS login with password and code is accepted; its replay is refused',
+    async () => {
+      lastCode = (await phoneA.code(serial)).code;
+      const accepted = await login(password + lastCode);
+      say(`   ${PACKET_NAMES[accepted.result]}: ${accepted.replyMessage}`);
+      expect(accepted.result === 'accept', 'the login was not accepted');
+      const replayed = await login(password + lastCode);
+      say(`   the same code again: ${PACKET_NAMES[replayed.result]}: ${replayed.replyMessage}`);
+      expect(replayed.result === 'reject', 'the replay was not refused');
+      expect(/^Please wait \d+ seconds/.test(replayed.replyMessage), 'no wait message');
+    },
+  );
+
+  await step('A login approved by push on phone A', async () => {
+    const challenge = await login(password);
+    say(`   ${PACKET_NAMES[challenge.result]}: ${challenge.replyMessage}`);
+    expect(challenge.result === 'challenge' && challenge.state !== undefined, 'no challenge');
+    const answered = login('', challenge.state);
+    // Each poll waits up to 10 s for the push; three empty polls mean it never came.
+    let [push] = await phoneA.pendingPushes(10);
+    for (let polls = 1; push === undefined && polls < 3; polls++) {
+      [push] = await phoneA.pendingPushes(10);
+    }
+    if (push === undefined) throw new Error('no push reached phone A in 30 s');
+    say(`   phone A: ${push.context.username} from ${push.context.user_agent}; approving`);
+    await phoneA.answerPush(push.pushId, 'approve');
+    const accepted = await answered;
+    say(`   ${PACKET_NAMES[accepted.result]}: ${accepted.replyMessage}`);
+    expect(accepted.result === 'accept', 'the push login was not accepted');
+  });
+
+  await step("Phone A moves the token to phone C; A's codes stop working", async () => {
+    const codeOnA = (await phoneA.code(serial)).code;
+    const transfer = await phoneA.transfer(serial);
+    await phoneC.activate({ code: transfer.code, server: transfer.server, transfer: true });
+    await gateway.poll({ all: true });
+    say(`   phone C holds ${serial} with a new seed`);
+    const withA = await login(password + codeOnA);
+    say(`   phone A's code: ${PACKET_NAMES[withA.result]}: ${withA.replyMessage}`);
+    expect(withA.result === 'reject', "phone A's code still works");
+    const withC = await login(password + (await phoneC.code(serial)).code);
+    say(`   phone C's code: ${PACKET_NAMES[withC.result]}: ${withC.replyMessage}`);
+    expect(withC.result === 'accept', "phone C's code does not work");
+  });
 }
 
 /** A real SMTP server on 127.0.0.1 keeping the mails it receives (the demo's mailbox). */

@@ -1,4 +1,6 @@
+import { parseClientAddress } from '../core/client-address.js';
 import { isTokenwardError, TokenwardError } from '../core/errors.js';
+import { TWO_FACTORS } from '../core/login-terms.js';
 import { parseEmailAddress, parseFreeText, parseName, parsePhoneNumber } from '../core/names.js';
 import { checkPasswordPolicy, PASSWORD_MIN_LENGTH } from '../core/password-policy.js';
 import { parseSerial } from '../core/serial.js';
@@ -14,9 +16,8 @@ import { parseConfig } from '../protocol/fortios/config-document.js';
 import type { Fortitoken } from '../store/repositories/fortitoken-repository.js';
 import type { RadiusClient } from '../store/repositories/radius-client-repository.js';
 import type { User } from '../store/repositories/user-repository.js';
-import type { TwoFactor } from '../store/schema.js';
-import type { Repositories, Store } from '../store/store.js';
-import { codeAad } from './gateway.js';
+import type { GatewayRepositories } from '../store/store.js';
+import { ADMIN, audit, type GatewayContext } from './context.js';
 import {
   GATEWAY_SETTINGS,
   type SettingSpec,
@@ -25,10 +26,11 @@ import {
 } from './gateway-settings.js';
 import { newFortitoken } from './new-fortitoken.js';
 import { newUser } from './new-user.js';
-import { parseClientAddress } from './radius/client-address.js';
-import { radiusSecretAad } from './radius/client-registry.js';
+import { replaceRadiusClient } from './radius-clients.js';
+import { sealedValueAad } from './token-secrets.js';
 
-type Change = (tx: Repositories) => Promise<void>;
+type Change = (tx: GatewayRepositories) => Promise<void>;
+type Reader = Pick<GatewayRepositories, 'fortitokens' | 'users' | 'radiusClients'>;
 
 /**
  * Applies FortiOS-syntax configuration (what `config show` prints, or a FortiGate's
@@ -36,11 +38,11 @@ type Change = (tx: Repositories) => Promise<void>;
  * everything is written in one transaction: a mistake names its line and changes nothing.
  */
 export async function importConfig(
-  store: Store,
-  cipher: AtRestCipher,
+  ctx: GatewayContext,
   text: string,
   now: number,
 ): Promise<{ applied: number }> {
+  const { store, cipher } = ctx;
   const changes: Change[] = [];
   for (const section of parseConfig(text)) {
     switch (section.path) {
@@ -66,7 +68,13 @@ export async function importConfig(
   }
   await store.transaction(async (tx) => {
     for (const change of changes) await change(tx);
+    await audit(
+      tx,
+      { actor: ADMIN, action: 'config.import', subject: null, detail: { entries: changes.length } },
+      now,
+    );
   });
+  ctx.settings.invalidate();
   return { applied: changes.length };
 }
 
@@ -93,7 +101,7 @@ function tableEntries(section: ConfigSection): readonly ConfigEntry[] {
 }
 
 async function fortitoken(
-  store: Store,
+  store: Reader,
   cipher: AtRestCipher,
   entry: ConfigEntry,
   now: number,
@@ -114,7 +122,7 @@ async function fortitoken(
       case 'activation-code':
         next.activationCodeEnc = setting.unset
           ? null
-          : secret(setting, cipher, codeAad(serial), /^[A-Z2-7]{16}$/);
+          : secret(setting, cipher, sealedValueAad.activationCode(serial), /^[A-Z2-7]{16}$/);
         break;
       case 'activation-expire':
         next.activationExpiresAt = setting.unset
@@ -153,7 +161,7 @@ function importedState(token: Fortitoken): TokenState {
   return token.activationCodeEnc === null ? 'new' : 'provisioning';
 }
 
-async function localUser(store: Store, entry: ConfigEntry, now: number): Promise<Change> {
+async function localUser(store: Reader, entry: ConfigEntry, now: number): Promise<Change> {
   checkedAt(entry.line, () => parseName(entry.name, 'the user name'));
   const existing = await store.users.find(entry.name);
   let passwordHash = existing?.passwordHash;
@@ -184,12 +192,7 @@ async function localUser(store: Store, entry: ConfigEntry, now: number): Promise
         break;
       }
       case 'two-factor':
-        patch.twoFactor = choice(setting, [
-          'disable',
-          'fortitoken',
-          'email',
-          'sms',
-        ] as const satisfies readonly TwoFactor[]);
+        patch.twoFactor = choice(setting, TWO_FACTORS);
         break;
       case 'fortitoken':
         patch.tokenSerial = setting.unset ? null : parseSerialAt(setting);
@@ -223,7 +226,7 @@ async function localUser(store: Store, entry: ConfigEntry, now: number): Promise
 }
 
 async function radiusClient(
-  store: Store,
+  store: Reader,
   cipher: AtRestCipher,
   entry: ConfigEntry,
   now: number,
@@ -240,7 +243,12 @@ async function radiusClient(
         }
         break;
       case 'secret':
-        next.secretEnc = secret(setting, cipher, radiusSecretAad(entry.name), /^.{1,128}$/);
+        next.secretEnc = secret(
+          setting,
+          cipher,
+          sealedValueAad.radiusSecret(entry.name),
+          /^.{1,128}$/,
+        );
         break;
       case 'message-authenticator':
         next.messageAuthenticator = choice(setting, ['require', 'optional'] as const);
@@ -265,8 +273,7 @@ async function radiusClient(
     createdAt: existing?.createdAt ?? now,
   };
   return async (tx) => {
-    if (existing !== undefined) await tx.radiusClients.remove(entry.name);
-    await tx.radiusClients.add(client);
+    await replaceRadiusClient(tx, client);
   };
 }
 

@@ -1,16 +1,17 @@
+import { TokenwardError } from '../core/errors.js';
 import type {
   ConfigSection,
   ConfigSetting,
   ConfigValue,
 } from '../protocol/fortios/config-document.js';
-import type { Store } from '../store/store.js';
-import type { Gateway } from './gateway.js';
+import type { GatewayContext } from './context.js';
 import {
   GATEWAY_SETTINGS,
   type SettingSpec,
   type SettingsPath,
   settingKey,
 } from './gateway-settings.js';
+import { spentActivationCode } from './token-activation.js';
 
 const quoted = (text: string): ConfigValue => ({ text, quoted: true });
 const bare = (text: string | number): ConfigValue => ({ text: String(text), quoted: false });
@@ -25,7 +26,25 @@ const set = (key: string, ...values: ConfigValue[]): ConfigSetting => ({
  * The gateway's configuration as FortiOS-syntax sections (DESIGN section 6). Secrets show as
  * `ENC ...`; an activation code shows in clear only once it is spent, as in the source document.
  */
-export async function configSections(store: Store, gateway: Gateway): Promise<ConfigSection[]> {
+export async function configSections(
+  ctx: GatewayContext,
+  /** One section's path (e.g. `user fortitoken`), or all when absent. */
+  wanted?: string,
+): Promise<ConfigSection[]> {
+  const sections = await allSections(ctx);
+  if (wanted === undefined) return sections;
+  const chosen = sections.filter((section) => section.path === wanted);
+  if (chosen.length === 0) {
+    throw new TokenwardError('TW_CONFIG_SECTION_UNKNOWN', {
+      message: `No section "${wanted}". Sections: ${sections.map((s) => s.path).join(', ')}.`,
+      data: { field: 'section' },
+    });
+  }
+  return chosen;
+}
+
+async function allSections(ctx: GatewayContext): Promise<ConfigSection[]> {
+  const { store } = ctx;
   const settings = await store.settings.all();
   const single = (path: SettingsPath): ConfigSection => ({
     path,
@@ -47,7 +66,7 @@ export async function configSections(store: Store, gateway: Gateway): Promise<Co
       settings: [],
       line: 0,
       entries: tokens.map((token) => {
-        const code = gateway.spentActivationCode(token);
+        const code = spentActivationCode(ctx, token);
         return {
           name: token.serial,
           line: 0,

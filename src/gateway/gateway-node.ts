@@ -1,22 +1,55 @@
+import type { Logger } from 'pino';
+import { openSealedStore } from '../store/open-sealed-store.js';
 import { createAuthEngine } from './auth/auth-engine.js';
 import type { PasswordHasher } from './auth/first-factor.js';
-import { createGateway, type GatewayDependencies } from './gateway.js';
+import { createConfiguredNotifier } from './delivery-settings.js';
+import { createGateway, createGatewayContext, type GatewayDependencies } from './gateway.js';
+import type { Notifier } from './notifier.js';
 
 /**
- * One gateway node: its management side and its auth engine, sharing the store, the clock and
- * the way to the provisioner (pushes go where polls go).
+ * One gateway node: its management side and its auth engine, sharing the store, the clock, the
+ * settings cache and the way to the provisioner (pushes go where polls go).
  */
 export function createGatewayNode(deps: GatewayDependencies & { passwords?: PasswordHasher }) {
-  const gateway = createGateway(deps);
+  const context = createGatewayContext(deps);
+  const gateway = createGateway({ context });
   const auth = createAuthEngine({
-    store: deps.store,
-    cipher: deps.cipher,
-    log: deps.log,
-    notifier: deps.notifier,
-    connection: gateway.connection,
-    ...(deps.clock === undefined ? {} : { clock: deps.clock }),
-    ...(deps.serial === undefined ? {} : { node: deps.serial }),
-    ...(deps.passwords === undefined ? {} : { passwords: deps.passwords }),
+    ...context,
+    node: deps.serial,
+    passwords: deps.passwords,
   });
   return { gateway, auth };
+}
+
+export interface OpenGatewayNodeOptions {
+  readonly dataDir: string;
+  readonly databaseUrl: string;
+  readonly masterKeyFromEnvironment?: string | undefined;
+  readonly log: Logger;
+  readonly serial?: string | undefined;
+  readonly provisionerUrl?: string | undefined;
+  /** Replaces the configured mail server and SMS webhook. */
+  readonly notifier?: Notifier;
+}
+
+/**
+ * Opens the sealed store of a data directory and makes a gateway node on it: what a command
+ * or a service runs on. `close` closes the store.
+ */
+export async function openGatewayNode(options: OpenGatewayNodeOptions) {
+  const { store, cipher } = await openSealedStore({
+    dataDir: options.dataDir,
+    fromEnvironment: options.masterKeyFromEnvironment,
+    databaseUrl: options.databaseUrl,
+    now: Date.now(),
+  });
+  const node = createGatewayNode({
+    store,
+    cipher,
+    log: options.log,
+    notifier: options.notifier ?? createConfiguredNotifier(store, cipher),
+    serial: options.serial,
+    provisionerUrl: options.provisionerUrl,
+  });
+  return { ...node, close: () => store.close() };
 }

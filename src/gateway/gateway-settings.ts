@@ -1,4 +1,7 @@
-import type { Store } from '../store/store.js';
+import { performance } from 'node:perf_hooks';
+import { TokenwardError } from '../core/errors.js';
+import { ACTIVATION_EXPIRY_HOURS } from '../core/limits.js';
+import type { GatewayRepositories, GatewayStore } from '../store/store.js';
 
 /** A gateway setting: a whole number in a range, or one of a few words. */
 export type SettingSpec =
@@ -15,7 +18,7 @@ const toggle = (fallback: 'enable' | 'disable') =>
 export const GATEWAY_SETTINGS = {
   'system global': {
     /** Hours an activation code works. */
-    'two-factor-ftm-expiry': { fallback: 72, min: 1, max: 168 },
+    'two-factor-ftm-expiry': ACTIVATION_EXPIRY_HOURS,
     /** Seconds an e-mailed or texted login code works. */
     'two-factor-email-expiry': { fallback: 60, min: 30, max: 300 },
     'two-factor-sms-expiry': { fallback: 60, min: 30, max: 300 },
@@ -66,7 +69,9 @@ export interface GatewayPolicy {
   };
 }
 
-export async function readGatewayPolicy(store: Store): Promise<GatewayPolicy> {
+export async function readGatewayPolicy(
+  store: Pick<GatewayRepositories, 'settings'>,
+): Promise<GatewayPolicy> {
   const stored = await store.settings.all();
   const value = <P extends SettingsPath>(path: P, name: keyof (typeof GATEWAY_SETTINGS)[P]) => {
     const spec = GATEWAY_SETTINGS[path][name] as SettingSpec;
@@ -90,3 +95,88 @@ export async function readGatewayPolicy(store: Store): Promise<GatewayPolicy> {
     },
   };
 }
+
+/** A setting's value checked against its spec; a wrong one is refused naming the setting. */
+export function checkSetting<P extends SettingsPath>(
+  path: P,
+  name: string,
+  value: number | string,
+): number | string {
+  const spec = (GATEWAY_SETTINGS[path] as Record<string, SettingSpec>)[name];
+  const field = `${path} ${name}`;
+  if (spec === undefined) {
+    throw new TokenwardError('TW_SETTING_INVALID', {
+      message: `There is no setting "${name}" in "config ${path}".`,
+      data: { field },
+    });
+  }
+  const valid =
+    'choices' in spec
+      ? spec.choices.includes(String(value))
+      : Number.isInteger(value) && Number(value) >= spec.min && Number(value) <= spec.max;
+  if (!valid) {
+    throw new TokenwardError('TW_SETTING_INVALID', {
+      message:
+        'choices' in spec
+          ? `"${field}" is one of: ${spec.choices.join(', ')}.`
+          : `"${field}" is a whole number from ${spec.min} to ${spec.max}.`,
+      data: { field },
+    });
+  }
+  return value;
+}
+
+export interface SettingChange {
+  readonly path: SettingsPath;
+  readonly name: string;
+  readonly value: number | string;
+}
+
+/** How long a node trusts the policy it read: another node's change applies within this. */
+export const SETTINGS_CACHE_MS = 1_000;
+
+/**
+ * The policy as logins and activations read it: from the store at most once per
+ * SETTINGS_CACHE_MS (not the whole settings table per login), at once after a change made here.
+ */
+export function createGatewaySettings(
+  store: GatewayStore,
+  /** Monotonic milliseconds: staleness is real time, whatever the domain clock says. */
+  monotonic: () => number = () => performance.now(),
+) {
+  let cached: { policy: Promise<GatewayPolicy>; readAt: number } | undefined;
+  return {
+    policy(): Promise<GatewayPolicy> {
+      const now = monotonic();
+      if (cached === undefined || now - cached.readAt >= SETTINGS_CACHE_MS) {
+        const policy = readGatewayPolicy(store);
+        cached = { policy, readAt: now };
+        // A failed read is not kept: the next caller tries the store again.
+        policy.catch(() => {
+          if (cached?.policy === policy) cached = undefined;
+        });
+      }
+      return cached.policy;
+    },
+
+    /** Writes checked settings in the caller's transaction (with its audit entry). */
+    async write(
+      repositories: Pick<GatewayRepositories, 'settings'>,
+      changes: readonly SettingChange[],
+      now: number,
+    ): Promise<void> {
+      for (const change of changes) {
+        const value = checkSetting(change.path, change.name, change.value);
+        await repositories.settings.set(settingKey(change.path, change.name), value, now);
+      }
+      cached = undefined;
+    },
+
+    /** Forgets the cached policy (after a change written elsewhere in this process). */
+    invalidate(): void {
+      cached = undefined;
+    },
+  };
+}
+
+export type GatewaySettings = ReturnType<typeof createGatewaySettings>;

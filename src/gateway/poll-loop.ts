@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isTokenwardError, TokenwardError } from '../core/errors.js';
-import type { AuthEngine } from './auth/auth-engine.js';
 import type { Gateway } from './gateway.js';
 
 /** How often the gateway polls: the tokens waiting for a phone often, all of them now and then. */
@@ -16,8 +15,7 @@ const RETRY_MS = { first: 1_000, max: POLL_INTERVAL_MS.idle } as const;
  * dependency comes back carries on without a restart.
  */
 export function startPollLoop(deps: {
-  gateway: Gateway;
-  auth: AuthEngine;
+  gateway: Pick<Gateway, 'poll' | 'sweepRecords'>;
   onRoundFailed: (error: TokenwardError) => void;
   onRoundDone?: () => void;
   /** Overrides POLL_INTERVAL_MS (tests). */
@@ -34,15 +32,14 @@ export function startPollLoop(deps: {
     let lastAll = Number.NEGATIVE_INFINITY;
     while (!stop.signal.aborted) {
       try {
-        await deps.auth.sweepSessions();
         await deps.gateway.sweepRecords();
         // Every token now and then; the ones waiting for a phone at every round, so a token
         // provisioned from the CLI or the console is seen within one short interval.
         if (performance.now() - lastAll >= intervals.idle) {
           await deps.gateway.poll({ all: true });
           lastAll = performance.now();
-        } else if ((await deps.gateway.listTokens('provisioning')).length > 0) {
-          await deps.gateway.poll();
+        } else {
+          await deps.gateway.poll({ skipWhenNone: true });
         }
         failures = 0;
         deps.onRoundDone?.();

@@ -1,16 +1,15 @@
 import { isTokenwardError, TokenwardError } from '../core/errors.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import { exportPrivateKey, generateSealingKeyPair, importPrivateKey } from '../crypto/x25519.js';
-import {
-  createGatewayClient,
-  type SoftTokenResponse,
-} from '../protocol/softtoken/gateway-client.js';
+import { createGatewayClient } from '../protocol/softtoken/gateway-client.js';
+import type { SoftTokenResponse } from '../protocol/softtoken/response-checker.js';
+import type { ResponseBase } from '../protocol/softtoken/responses.js';
 import { openSeed } from '../protocol/softtoken/seed-sealing.js';
-import type { Store } from '../store/store.js';
+import type { GatewayRepositories } from '../store/store.js';
+import { credentialKey, SETTING_KEYS } from './setting-keys.js';
 import {
   readTokenServerStatus,
   statusOfAnswer,
-  TOKEN_SERVER_STATUS_KEY,
   type TokenServerStatus,
 } from './token-server-status.js';
 
@@ -27,7 +26,12 @@ export interface GatewayCredential {
 }
 
 /** One credential per gateway node, by serial: nodes sharing a database form one cluster. */
-const CREDENTIAL_PREFIX = 'gateway.credential.';
+const CREDENTIAL_PREFIX = SETTING_KEYS.credentialPrefix;
+
+/** A status unchanged is written again after this long, so every node's view stays recent. */
+const STATUS_REFRESH_MS = 60_000;
+
+type Settings = Pick<GatewayRepositories, 'settings'>;
 
 /** The credential `gateway enroll` was given, with a new sealing key pair (not yet stored). */
 export function newCredential(
@@ -43,12 +47,12 @@ export function newCredential(
 
 /** Stores a node's credential, encrypted at rest. */
 export async function saveCredential(
-  store: Store,
+  store: Settings,
   cipher: AtRestCipher,
   credential: GatewayCredential,
   now: number,
 ): Promise<void> {
-  const key = CREDENTIAL_PREFIX + credential.serial;
+  const key = credentialKey(credential.serial);
   await store.settings.set(key, cipher.encrypt(Buffer.from(JSON.stringify(credential)), key), now);
 }
 
@@ -57,7 +61,7 @@ export async function saveCredential(
  * the database is listed as a cluster member, so each poll names the whole cluster.
  */
 export async function loadCredential(
-  store: Store,
+  store: Settings,
   cipher: AtRestCipher,
   serial?: string,
 ): Promise<GatewayCredential> {
@@ -123,7 +127,7 @@ export type ProvisionerLink = ReturnType<typeof createProvisionerLink>;
  * TW_PROVISIONER_UNREACHABLE.
  */
 export function createProvisionerConnection(deps: {
-  readonly store: Store;
+  readonly store: Settings;
   readonly cipher: AtRestCipher;
   readonly clock: () => number;
   /** This node's serial, when several gateway nodes share the database. */
@@ -134,8 +138,14 @@ export function createProvisionerConnection(deps: {
   const { store, cipher, clock } = deps;
   let serial = deps.serial;
   let link: ProvisionerLink | undefined;
-  const record = (status: TokenServerStatus) =>
-    store.settings.set(TOKEN_SERVER_STATUS_KEY, status, status.at);
+  let recorded: { status: TokenServerStatus; key: string } | undefined;
+  /** Written when it changes (or has not been for a minute): not one write per exchange. */
+  const record = async (status: TokenServerStatus) => {
+    const key = `${status.status}:${status.code ?? ''}:${status.message ?? ''}`;
+    if (recorded?.key === key && status.at - recorded.status.at < STATUS_REFRESH_MS) return;
+    await store.settings.set(SETTING_KEYS.tokenServerStatus, status, status.at);
+    recorded = { status, key };
+  };
 
   const current = async (): Promise<ProvisionerLink> => {
     if (link === undefined) {
@@ -160,12 +170,12 @@ export function createProvisionerConnection(deps: {
     },
 
     /** One exchange, over this node's link or over `over` (a credential being checked). */
-    async exchange(
-      send: (link: ProvisionerLink) => Promise<SoftTokenResponse>,
+    async exchange<R extends ResponseBase>(
+      send: (link: ProvisionerLink) => Promise<SoftTokenResponse<R>>,
       over?: ProvisionerLink,
-    ): Promise<SoftTokenResponse> {
+    ): Promise<SoftTokenResponse<R>> {
       const opened = over ?? (await current());
-      let response: SoftTokenResponse;
+      let response: SoftTokenResponse<R>;
       try {
         response = await send(opened);
       } catch (error) {
@@ -190,7 +200,7 @@ export function createProvisionerConnection(deps: {
 
     /** How the last exchange of any node went. */
     async lastStatus(): Promise<TokenServerStatus | undefined> {
-      return readTokenServerStatus(await store.settings.get(TOKEN_SERVER_STATUS_KEY));
+      return readTokenServerStatus(await store.settings.get(SETTING_KEYS.tokenServerStatus));
     },
   };
 }

@@ -1,4 +1,5 @@
-import type { SoftTokenResponse } from '../protocol/softtoken/gateway-client.js';
+import type { SoftTokenResponse } from '../protocol/softtoken/response-checker.js';
+import type { ResponseBase } from '../protocol/softtoken/responses.js';
 
 /** How the last exchange with the token server (the provisioner) went, as every node sees it. */
 export interface TokenServerStatus {
@@ -9,10 +10,11 @@ export interface TokenServerStatus {
   readonly at: number;
 }
 
-export const TOKEN_SERVER_STATUS_KEY = 'gateway.token-server-status';
-
 /** What an answer says of the token server: a refusal of the gateway as a whole, or reachable. */
-export function statusOfAnswer(response: SoftTokenResponse, at: number): TokenServerStatus {
+export function statusOfAnswer(
+  response: SoftTokenResponse<ResponseBase>,
+  at: number,
+): TokenServerStatus {
   const refusedGateway =
     response.status === 401 || response.status === 403 || response.status >= 500;
   if (!refusedGateway || response.d.error === null) return { status: 'reachable', at };

@@ -13,8 +13,9 @@ export async function bindOrExplain<T>(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      throw new TokenwardError('TW_INPUT_INVALID', {
+      throw new TokenwardError('TW_LISTEN_FAILED', {
         message: `Cannot listen on ${where.host}:${where.port}${where.transport === 'udp' ? '/udp' : ''} (${code}). Choose another address with ${where.flag} HOST:PORT.`,
+        data: { field: where.flag },
         cause: error,
       });
     }

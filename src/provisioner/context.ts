@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RandomBytes } from '../core/random.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
-import type { Repositories, Store } from '../store/store.js';
+import type { ProvisionerRepositories, ProvisionerStore } from '../store/store.js';
 import type { AttemptLimiter } from './attempt-limiter.js';
 import type { ChangeNotifier } from './change-notifier.js';
 import type { ProvisionerConfig } from './config.js';
@@ -10,7 +10,7 @@ import type { ReplayGuard } from './replay-guard.js';
 
 /** What every provisioner use case is given (built once by createProvisioner). */
 export interface ProvisionerContext {
-  readonly store: Store;
+  readonly store: ProvisionerStore;
   readonly cipher: AtRestCipher;
   readonly log: Logger;
   readonly random: RandomBytes;
@@ -33,7 +33,7 @@ export interface AuditSource {
 
 /** Appends one audit entry for a state change (never with a secret in `detail`). */
 export function audit(
-  repositories: Repositories,
+  repositories: ProvisionerRepositories,
   source: AuditSource,
   now: number,
   action: string,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { TokenwardError } from '../core/errors.js';
 import { mintLicenceName, parseLicenceCode, TRIAL_TOKEN_COUNT } from '../core/licence.js';
 import type { LicenseImportRequest } from '../protocol/softtoken/messages.js';
+import type { GatewayResponseFields } from '../protocol/softtoken/responses.js';
 import type { Licence } from '../store/repositories/licence-repository.js';
 import type { Token } from '../store/repositories/token-repository.js';
 import { audit, type ProvisionerContext } from './context.js';
@@ -23,7 +24,7 @@ export async function importLicence(
   session: GatewaySession,
   request: LicenseImportRequest,
   now: number,
-): Promise<MessageOutcome> {
+): Promise<MessageOutcome<GatewayResponseFields<'LicenseImport'>>> {
   const code = parseLicenceCode(request.code);
   const source = { actor: `gateway:${session.gateway.serial}`, sourceIp: session.sourceIp };
   const { licence, tokens } =

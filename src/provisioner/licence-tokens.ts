@@ -2,14 +2,14 @@ import { DEFAULT_OTP_PARAMETERS, type OtpParameters } from '../core/otp-paramete
 import type { RandomBytes } from '../core/random.js';
 import { mintSerial } from '../core/serial.js';
 import type { Token } from '../store/repositories/token-repository.js';
-import type { Repositories } from '../store/store.js';
+import type { ProvisionerRepositories } from '../store/store.js';
 
 /**
  * Mints `count` new tokens for a licence, re-minting any serial that is already taken (44 random
  * bits make collisions rare, not impossible, in a provisioner with millions of tokens).
  */
 export async function mintLicenceTokens(
-  repositories: Repositories,
+  repositories: ProvisionerRepositories,
   licenceName: string,
   count: number,
   now: number,

@@ -7,6 +7,7 @@ import { TokenwardError } from '../core/errors.js';
 import { lifecycleOf, transitionToken } from '../core/token-state.js';
 import { registrationId } from '../crypto/identity-signature.js';
 import type { MobileProvisionRequest } from '../protocol/softtoken/messages.js';
+import type { MobileResponseFields } from '../protocol/softtoken/responses.js';
 import { sealSeed } from '../protocol/softtoken/seed-sealing.js';
 import type { ActivationCodeRecord } from '../store/repositories/activation-code-repository.js';
 import type { Token } from '../store/repositories/token-repository.js';
@@ -46,7 +47,7 @@ export async function activateToken(
   request: MobileProvisionRequest,
   sourceIp: string,
   now: number,
-): Promise<MessageOutcome> {
+): Promise<MessageOutcome<MobileResponseFields<'MobileProvision'>>> {
   const addressKey = `address:${sourceIp}`;
   const identityKey = Buffer.from(request.identity_key, 'base64');
   if (registrationId(identityKey) !== request.registration_id) {
@@ -192,7 +193,7 @@ async function respond(
   ctx: ProvisionerContext,
   request: MobileProvisionRequest,
   token: Token,
-): Promise<MessageOutcome> {
+): Promise<MessageOutcome<MobileResponseFields<'MobileProvision'>>> {
   const licence = await ctx.store.licences.find(token.licenceName);
   if (token.seedEnc === null)
     throw new TokenwardError('TW_INTERNAL', { detail: 'provisioned token without seed' });

@@ -1,6 +1,7 @@
 import { hashActivationCode, mintActivationCode } from '../core/activation-code.js';
 import { TokenwardError } from '../core/errors.js';
 import type { MobileTransferRequest } from '../protocol/softtoken/messages.js';
+import type { MobileResponseFields } from '../protocol/softtoken/responses.js';
 import { audit, type ProvisionerContext } from './context.js';
 import { authenticateDevice, tokenOnDevice } from './device-session.js';
 import type { MessageOutcome } from './message-outcome.js';
@@ -14,7 +15,7 @@ export async function requestTransfer(
   request: MobileTransferRequest,
   sourceIp: string,
   now: number,
-): Promise<MessageOutcome> {
+): Promise<MessageOutcome<MobileResponseFields<'MobileTransfer'>>> {
   const device = await authenticateDevice(ctx, request, now);
   const token = await tokenOnDevice(ctx, request.token, device);
   const licence = await ctx.store.licences.find(token.licenceName);

@@ -4,7 +4,7 @@ import { type RandomBytes, secureRandomBytes } from '../core/random.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import { buildResponse, createSoftTokenCodec } from '../protocol/softtoken/codec.js';
 import type { MessageResult } from '../protocol/softtoken/messages.js';
-import type { Store } from '../store/store.js';
+import type { ProvisionerStore } from '../store/store.js';
 import { createProvisionerAdmin } from './admin.js';
 import { createAttemptLimiter } from './attempt-limiter.js';
 import { createChangeNotifier } from './change-notifier.js';
@@ -26,7 +26,7 @@ import { pollTokens } from './token-polling.js';
 import { provisionTokens, revokeTokens } from './token-provisioning.js';
 
 export interface ProvisionerDependencies {
-  readonly store: Store;
+  readonly store: ProvisionerStore;
   readonly cipher: AtRestCipher;
   readonly log: Logger;
   readonly clock?: () => number;

@@ -3,10 +3,15 @@ import { TokenwardError } from '../core/errors.js';
 import type {
   MobilePushPollRequest,
   MobilePushReplyRequest,
+  PushContext,
   PushRequest,
   PushStatusRequest,
 } from '../protocol/softtoken/messages.js';
 import { verifyPushReplyHmac } from '../protocol/softtoken/push-proof.js';
+import type {
+  GatewayResponseFields,
+  MobileResponseFields,
+} from '../protocol/softtoken/responses.js';
 import type { Push } from '../store/repositories/push-repository.js';
 import type { ProvisionerContext } from './context.js';
 import { authenticateDevice, tokenOnDevice } from './device-session.js';
@@ -27,7 +32,7 @@ export async function createPush(
   session: GatewaySession,
   request: PushRequest,
   now: number,
-): Promise<MessageOutcome> {
+): Promise<MessageOutcome<GatewayResponseFields<'Push'>>> {
   const token = await ctx.store.tokens.findInCluster(request.token, session.cluster.id);
   if (token === undefined) throw new TokenwardError('TW_TOKEN_UNKNOWN');
   if (token.state !== 'provisioned' || token.deviceRegId === null) {
@@ -74,7 +79,7 @@ export async function pushStatus(
   request: PushStatusRequest,
   now: number,
   signal?: AbortSignal,
-): Promise<MessageOutcome> {
+): Promise<MessageOutcome<GatewayResponseFields<'PushStatus'>>> {
   const release = ctx.longPolls.take(`gateway:${session.gateway.serial}`);
   try {
     const wait = release === undefined ? 0 : (request.wait ?? 0);
@@ -90,7 +95,7 @@ async function waitForStatus(
   pushIds: readonly string[],
   deadline: number,
   signal?: AbortSignal,
-): Promise<MessageOutcome> {
+): Promise<MessageOutcome<GatewayResponseFields<'PushStatus'>>> {
   const members = new Set(
     (await ctx.store.gateways.listByCluster(session.cluster.id)).map((g) => g.serial),
   );
@@ -140,7 +145,7 @@ export async function pollPushes(
   request: MobilePushPollRequest,
   now: number,
   signal?: AbortSignal,
-): Promise<MessageOutcome> {
+): Promise<MessageOutcome<MobileResponseFields<'MobilePushPoll'>>> {
   const device = await authenticateDevice(ctx, request, now);
   const serials = (await ctx.store.tokens.listByDevice(device.regId))
     .filter((token) => token.state === 'provisioned')
@@ -163,7 +168,7 @@ async function waitForPushes(
   serials: readonly string[],
   waitSeconds: number,
   signal?: AbortSignal,
-): Promise<MessageOutcome> {
+): Promise<MessageOutcome<MobileResponseFields<'MobilePushPoll'>>> {
   const deadline = ctx.clock() + waitSeconds * 1000;
   for (;;) {
     const at = ctx.clock();
@@ -176,7 +181,7 @@ async function waitForPushes(
           pushes: pending.map((push) => ({
             push_id: push.id,
             token: push.tokenSerial,
-            context: JSON.parse(push.context) as unknown,
+            context: JSON.parse(push.context) as PushContext,
             ...(push.number === null ? {} : { number: push.number }),
             expires: Math.floor(push.expiresAt / 1000),
           })),
@@ -198,7 +203,7 @@ export async function replyToPush(
   request: MobilePushReplyRequest,
   sourceIp: string,
   now: number,
-): Promise<MessageOutcome> {
+): Promise<MessageOutcome<MobileResponseFields<'MobilePushReply'>>> {
   const device = await authenticateDevice(ctx, request, now);
   const token = await tokenOnDevice(ctx, request.token, device);
   const push = await ctx.store.pushes.find(request.push_id);

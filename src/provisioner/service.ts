@@ -17,7 +17,7 @@ export interface ProvisionerServiceOptions {
   readonly tlsCertFile?: string;
   readonly tlsKeyFile?: string;
   readonly log: Logger;
-  readonly masterKeyFromEnvironment?: string;
+  readonly masterKeyFromEnvironment?: string | undefined;
 }
 
 export interface RunningProvisioner {
@@ -71,8 +71,8 @@ export async function startProvisionerService(
 async function loadTls(options: ProvisionerServiceOptions) {
   if (options.tlsCertFile === undefined && options.tlsKeyFile === undefined) return undefined;
   if (options.tlsCertFile === undefined || options.tlsKeyFile === undefined) {
-    throw new TokenwardError('TW_INPUT_INVALID', {
-      message: 'TLS needs both --tls-cert and --tls-key.',
+    throw new TokenwardError('TW_TLS_INCOMPLETE', {
+      data: { field: options.tlsCertFile === undefined ? '--tls-cert' : '--tls-key' },
     });
   }
   return { cert: await readFile(options.tlsCertFile), key: await readFile(options.tlsKeyFile) };
@@ -80,4 +80,21 @@ async function loadTls(options: ProvisionerServiceOptions) {
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** Opens the sealed store of a data directory for the operator's commands (`provisioner ...`). */
+export async function openProvisionerAdmin(options: {
+  readonly dataDir: string;
+  readonly databaseUrl: string;
+  readonly masterKeyFromEnvironment?: string | undefined;
+  readonly log: Logger;
+}) {
+  const { store, cipher } = await openSealedStore({
+    dataDir: options.dataDir,
+    fromEnvironment: options.masterKeyFromEnvironment,
+    databaseUrl: options.databaseUrl,
+    now: Date.now(),
+  });
+  const { admin } = createProvisioner({ store, cipher, log: options.log });
+  return { admin, close: () => store.close() };
 }

@@ -1,5 +1,9 @@
 import { TokenwardError } from '../core/errors.js';
-import type { MessageError, PollingRequest } from '../protocol/softtoken/messages.js';
+import type { PollingRequest } from '../protocol/softtoken/messages.js';
+import type { GatewayResponseFields, PollingResponse } from '../protocol/softtoken/responses.js';
+
+type PolledEntry = NonNullable<PollingResponse['tokens']>[number];
+
 import { sealSeed } from '../protocol/softtoken/seed-sealing.js';
 import type { ProvisionerContext } from './context.js';
 import { type GatewaySession, requireSealingKey } from './gateway-session.js';
@@ -18,7 +22,7 @@ export async function pollTokens(
   session: GatewaySession,
   request: PollingRequest,
   now: number,
-): Promise<MessageOutcome> {
+): Promise<MessageOutcome<GatewayResponseFields<'Polling'>>> {
   const asked = request.tokens.map((entry) => entry.token);
   const found = await ctx.store.tokens.findManyInCluster(asked, session.cluster.id);
   const tokens = new Map(found.map((token) => [token.serial, token]));
@@ -40,37 +44,35 @@ export async function pollTokens(
   ];
   const devices = new Map((await ctx.store.devices.findMany(regIds)).map((d) => [d.regId, d]));
 
-  const entries = request.tokens.map(
-    (entry): Record<string, unknown> & { error: MessageError | null } => {
-      const token = tokens.get(entry.token);
-      if (token === undefined) {
-        return { token: entry.token, error: new TokenwardError('TW_TOKEN_UNKNOWN').toPublic() };
-      }
-      const device = token.deviceRegId === null ? undefined : devices.get(token.deviceRegId);
-      const seedChanged =
-        entry.seed_version !== undefined &&
-        entry.seed_version !== token.seedVersion &&
-        token.seedEnc !== null;
-      return {
-        token: token.serial,
-        license: token.licenceName,
-        state: token.state,
-        registration_id: token.deviceRegId,
-        mobile_device_version: device?.osVer ?? null,
-        ...(seedChanged && token.seedEnc !== null
-          ? {
-              seed: sealSeed(
-                requireSealingKey(session),
-                decryptSeed(ctx.cipher, token.serial, token.seedEnc),
-                token.serial,
-                session.gateway.serial,
-              ),
-              seed_version: token.seedVersion,
-            }
-          : {}),
-        error: null,
-      };
-    },
-  );
+  const entries = request.tokens.map((entry): PolledEntry => {
+    const token = tokens.get(entry.token);
+    if (token === undefined) {
+      return { token: entry.token, error: new TokenwardError('TW_TOKEN_UNKNOWN').toPublic() };
+    }
+    const device = token.deviceRegId === null ? undefined : devices.get(token.deviceRegId);
+    const seedChanged =
+      entry.seed_version !== undefined &&
+      entry.seed_version !== token.seedVersion &&
+      token.seedEnc !== null;
+    return {
+      token: token.serial,
+      license: token.licenceName,
+      state: token.state,
+      registration_id: token.deviceRegId,
+      mobile_device_version: device?.osVer ?? null,
+      ...(seedChanged && token.seedEnc !== null
+        ? {
+            seed: sealSeed(
+              requireSealingKey(session),
+              decryptSeed(ctx.cipher, token.serial, token.seedEnc),
+              token.serial,
+              session.gateway.serial,
+            ),
+            seed_version: token.seedVersion,
+          }
+        : {}),
+      error: null,
+    };
+  });
   return entriesOutcome('tokens', entries);
 }

@@ -1,18 +1,20 @@
 import { hashActivationCode, mintActivationCode } from '../core/activation-code.js';
 import { TokenwardError } from '../core/errors.js';
 import { lifecycleOf, transitionToken } from '../core/token-state.js';
+import type { ProvisionRequest, RevokeRequest } from '../protocol/softtoken/messages.js';
 import type {
-  MessageError,
-  ProvisionRequest,
-  RevokeRequest,
-} from '../protocol/softtoken/messages.js';
+  GatewayResponseFields,
+  ProvisionResponse,
+  RevokeResponse,
+} from '../protocol/softtoken/responses.js';
 import { sealSeed } from '../protocol/softtoken/seed-sealing.js';
 import { audit, type ProvisionerContext } from './context.js';
 import { type GatewaySession, requireSealingKey } from './gateway-session.js';
 import { entriesOutcome, type MessageOutcome, toMessageError } from './message-outcome.js';
 import { encryptSeed, mintSeed } from './token-seeds.js';
 
-type ProvisionEntry = { token: string } & Record<string, unknown> & { error: MessageError | null };
+type ProvisionEntry = NonNullable<ProvisionResponse['tokens']>[number];
+type RevokeEntry = NonNullable<RevokeResponse['tokens']>[number];
 
 /**
  * Provision (DESIGN sections 4-5): each token gets a new seed and a new activation code; the
@@ -24,7 +26,7 @@ export async function provisionTokens(
   session: GatewaySession,
   request: ProvisionRequest,
   now: number,
-): Promise<MessageOutcome> {
+): Promise<MessageOutcome<GatewayResponseFields<'Provision'>>> {
   const gatewayKey = requireSealingKey(session);
   const entries: ProvisionEntry[] = [];
   for (const item of request.tokens) {
@@ -112,8 +114,8 @@ export async function revokeTokens(
   session: GatewaySession,
   request: RevokeRequest,
   now: number,
-): Promise<MessageOutcome> {
-  const entries: ProvisionEntry[] = [];
+): Promise<MessageOutcome<GatewayResponseFields<'Revoke'>>> {
+  const entries: RevokeEntry[] = [];
   for (const { token: serial } of request.tokens) {
     try {
       const token = await ctx.store.tokens.findInCluster(serial, session.cluster.id);

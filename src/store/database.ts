@@ -3,6 +3,7 @@ import SQLite from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { TokenwardError } from '../core/errors.js';
+import { redactUrl } from '../core/redact-url.js';
 import type { Database } from './schema.js';
 import { withOutagesCoded } from './store-unavailable.js';
 
@@ -70,8 +71,3 @@ const pgTypes = {
       ? (value: string) => Number(value)
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
-
-/** A URL fit for logs and errors: the password replaced. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
-}

@@ -1,5 +1,6 @@
 import type { ActivationCodeKind } from '../core/activation-code.js';
 import type { LicenceKind } from '../core/licence.js';
+import type { AuthMethod, AuthResult, FrontEnd, TwoFactor } from '../core/login-terms.js';
 import type { OtpAlgorithm, OtpDigits, OtpPeriod } from '../core/otp-parameters.js';
 import type { TokenState, UnlockedTokenState } from '../core/token-state.js';
 
@@ -144,8 +145,6 @@ export interface PushesTable {
 
 // --- gateway -------------------------------------------------------------------------------
 
-export type TwoFactor = 'disable' | 'fortitoken' | 'email' | 'sms';
-
 export interface UsersTable {
   name: string;
   passwordHash: string;
@@ -215,12 +214,6 @@ export interface AuditLogTable {
 
 // --- auth engine ---------------------------------------------------------------------------
 
-/** How a user proves the second factor in a login session. */
-export type AuthMethod = Exclude<TwoFactor, 'disable'>;
-
-/** Where a login came from. */
-export type FrontEnd = 'http' | 'radius' | 'cli';
-
 /**
  * A login between its first and second factor. The id is a bearer secret, so only its SHA-256
  * is stored; `usedAt` is set by the one compare-and-set that consumes it.
@@ -245,8 +238,6 @@ export interface AuthSessionsTable {
   expiresAt: number;
   usedAt: number | null;
 }
-
-export type AuthResult = 'accept' | 'reject' | 'challenge';
 
 /** One line per login decision: who, from where, how, what was decided and why. */
 export interface AuthLogTable {

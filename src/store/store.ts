@@ -43,10 +43,14 @@ function createRepositories(db: Kysely<Database>) {
 /** Every repository, bound to the database or to one transaction. */
 export type Repositories = ReturnType<typeof createRepositories>;
 
-export interface Store extends Repositories {
+/**
+ * A store that offers only the repositories `R` (a role's slice): the compiler keeps a role to
+ * its own tables, as kysely declares only the driver surface it uses.
+ */
+export type StoreOf<R> = R & {
   readonly engine: DatabaseEngine;
   /** Runs `work` in one transaction: every change it makes lands, or none does. */
-  transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T>;
+  transaction<T>(work: (repositories: R) => Promise<T>): Promise<T>;
   /** Resolves true when the database answers a trivial query, false otherwise. */
   ping(): Promise<boolean>;
   /**
@@ -55,7 +59,39 @@ export interface Store extends Repositories {
    */
   health(now: number): Promise<'ok' | 'read-only' | 'unreachable'>;
   close(): Promise<void>;
-}
+};
+
+export type Store = StoreOf<Repositories>;
+
+/** The gateway's tables (the FortiGate role): users, its tokens, logins, its settings. */
+export type GatewayRepositories = Pick<
+  Repositories,
+  | 'users'
+  | 'fortitokens'
+  | 'radiusClients'
+  | 'settings'
+  | 'auditLog'
+  | 'authSessions'
+  | 'authLog'
+  | 'attempts'
+>;
+export type GatewayStore = StoreOf<GatewayRepositories>;
+
+/** The provisioner's tables (the FortiGuard role): gateways, licences, seeds, phones, pushes. */
+export type ProvisionerRepositories = Pick<
+  Repositories,
+  | 'clusters'
+  | 'gateways'
+  | 'licences'
+  | 'tokens'
+  | 'activationCodes'
+  | 'devices'
+  | 'pushes'
+  | 'auditLog'
+  | 'requestNonces'
+  | 'attempts'
+>;
+export type ProvisionerStore = StoreOf<ProvisionerRepositories>;
 
 export interface CreateStoreOptions extends OpenDatabaseOptions {
   /** Bring the schema up to date first (default). Off only where another opener already did. */

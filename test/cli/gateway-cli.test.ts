@@ -170,7 +170,7 @@ describe('tokenward gateway (CLI)', () => {
       ],
       'x\n',
     );
-    assert.match(bad.err, /^Error TW_INPUT_INVALID: "10.0.0.300" is not an IP address/m);
+    assert.match(bad.err, /^Error TW_ADDRESS_INVALID: "10.0.0.300" is not an IP address/m);
     assert.equal((await gateway('radius-client', 'remove', 'vpn1')).code, 0);
   });
 

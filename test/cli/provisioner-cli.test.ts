@@ -101,7 +101,7 @@ describe('tokenward provisioner (CLI)', () => {
     const dup = await runCli(['provisioner', 'gateway', 'add', 'FGT60F0000000001', ...dataArgs]);
     assert.match(dup.err, /^Error TW_STORE_CONFLICT: Gateway FGT60F0000000001 already exists/);
     const state = await runCli(['provisioner', 'token', 'list', '--state', 'lost', ...dataArgs]);
-    assert.match(state.err, /^Error TW_INPUT_INVALID: --state is one of/);
+    assert.match(state.err, /^Error TW_OPTION_INVALID: --state is one of/);
     const usage = await runCli(['provisioner', 'license', 'create', ...dataArgs]);
     assert.equal(usage.code, 2);
     assert.match(usage.err, /required option '--tokens <n>' not specified/);
@@ -139,7 +139,7 @@ describe('tokenward provisioner (CLI)', () => {
       assert.equal(second.code, 1);
       assert.match(
         second.err,
-        /Error TW_INPUT_INVALID: Cannot listen on .*EADDRINUSE.*--listen HOST:PORT/,
+        /Error TW_LISTEN_FAILED: Cannot listen on .*EADDRINUSE.*--listen HOST:PORT/,
       );
     } finally {
       first.kill('SIGKILL');

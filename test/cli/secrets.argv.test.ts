@@ -50,7 +50,7 @@ describe('secrets kept off the command line and out of readable files', () => {
     assert.match(argued.err, /^Warning TW_WARN_SECRET_IN_ARGV: .*--secret-stdin/m);
     assert.ok(!argued.err.includes(other.secret), 'the warning does not repeat it');
     const none = await runCli([...args, ...data]);
-    assert.match(none.err, /TW_INPUT_INVALID: .*--secret-stdin/);
+    assert.match(none.err, /TW_SECRET_STDIN_REQUIRED: .*--secret-stdin/);
   });
 
   it('creates SQLite files 0600', async () => {

@@ -36,7 +36,7 @@ describe('tokenward up: the first-run secrets survive a failed first start', () 
 
   it('shows the admin password and RADIUS secret at the first start that succeeds', async () => {
     await assert.rejects(start(takenPort), (error: unknown) =>
-      isTokenwardError(error, 'TW_INPUT_INVALID'),
+      isTokenwardError(error, 'TW_LISTEN_FAILED'),
     );
     const running = await start(0);
     try {

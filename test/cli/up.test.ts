@@ -148,7 +148,7 @@ describe('tokenward up: everything in one process', { skip: radclientComponent.s
     assert.equal(clash.code, 1);
     assert.match(
       clash.err,
-      /^Error TW_INPUT_INVALID: Cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)\. Choose another address with --http/,
+      /^Error TW_LISTEN_FAILED: Cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)\. Choose another address with --http/,
     );
     assert.equal(await stop(), 0);
     const file = join(root, 'a-file');

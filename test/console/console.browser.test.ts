@@ -111,7 +111,9 @@ describe('admin console in Chromium', { skip: chromiumComponent.skip }, () => {
 
   it('clears a lockout', async () => {
     // Wrong passwords alone lock a user at auth-lockout-user-threshold (default 10).
-    await running.store.settings.set('user setting.auth-lockout-user-threshold', 3, Date.now());
+    await running.gateway.changeSettings([
+      { path: 'user setting', name: 'auth-lockout-user-threshold', value: 3 },
+    ]);
     for (let i = 0; i < 3; i++) {
       await running.auth.login({
         username: 'bob',

@@ -47,7 +47,9 @@ for (const { engine, skip } of engines) {
     });
 
     it('with number matching, shows the number and refuses a wrong pick', async () => {
-      await f.g.store.settings.set('system ftm-push.number-matching', 'enable', f.g.clock.now);
+      await f.g.gateway.changeSettings([
+        { path: 'system ftm-push', name: 'number-matching', value: 'enable' },
+      ]);
       const first = await startPush();
       const number = first.challenge.number ?? -1;
       assert.ok(number >= 10 && number <= 99);
@@ -66,11 +68,13 @@ for (const { engine, skip } of engines) {
         second.challenge.number ?? -1,
       );
       assert.equal((await second.waiting).result, 'accept');
-      await f.g.store.settings.set('system ftm-push.number-matching', 'disable', f.g.clock.now);
+      await f.g.gateway.changeSettings([
+        { path: 'system ftm-push', name: 'number-matching', value: 'disable' },
+      ]);
     });
 
     it('rejects when the phone does not answer in time (system ftm-push timeout)', async () => {
-      await f.g.store.settings.set('system ftm-push.timeout', 10, f.g.clock.now);
+      await f.g.gateway.changeSettings([{ path: 'system ftm-push', name: 'timeout', value: 10 }]);
       const { waiting } = await startPush();
       await arrived();
       assert.equal((await waiting).result, 'reject');
@@ -79,7 +83,9 @@ for (const { engine, skip } of engines) {
     });
 
     it('does not offer a push while ftm-push is disabled', async () => {
-      await f.g.store.settings.set('system ftm-push.status', 'disable', f.g.clock.now);
+      await f.g.gateway.changeSettings([
+        { path: 'system ftm-push', name: 'status', value: 'disable' },
+      ]);
       const outcome = await f.g.auth.login({
         username: 'alice',
         password: f.alice.password,
@@ -91,7 +97,9 @@ for (const { engine, skip } of engines) {
       );
       assert.equal(refused.result, 'reject');
       assert.equal(await lastReason(), 'push-unavailable');
-      await f.g.store.settings.set('system ftm-push.status', 'enable', f.g.clock.now);
+      await f.g.gateway.changeSettings([
+        { path: 'system ftm-push', name: 'status', value: 'enable' },
+      ]);
     });
   });
 }

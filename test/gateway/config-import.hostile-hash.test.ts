@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
 import { hashPassword } from '../../src/crypto/password-hash.js';
 import { createAuthEngine } from '../../src/gateway/auth/auth-engine.js';
-import { importConfig } from '../../src/gateway/config-import.js';
+import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { createNotifier } from '../../src/gateway/notifier.js';
 import { createProvisionerConnection } from '../../src/gateway/provisioner-link.js';
 import { createLogger } from '../../src/log/create-logger.js';
@@ -41,9 +41,17 @@ for (const { engine, skip } of engines) {
   describe(`config import: hostile password hashes [${engine}]`, { skip }, () => {
     let database: TestDatabase;
     let store: Store;
+    let gateway: Gateway;
     before(async () => {
       database = await createTestDatabase(engine);
       store = await createStore(database.url);
+      gateway = createGateway({
+        store,
+        cipher,
+        log: createLogger({ level: 'silent' }),
+        notifier: createNotifier({}),
+        clock: () => now,
+      });
     });
     after(async () => {
       await store?.close();
@@ -52,20 +60,14 @@ for (const { engine, skip } of engines) {
 
     it('refuses every hash that is not whole, and writes nothing', async () => {
       for (const hash of hostile) {
-        await assertRejectsCode(
-          importConfig(store, cipher, userBlock(hash), now),
-          'TW_CONFIG_INVALID',
-        );
+        await assertRejectsCode(gateway.importConfig(userBlock(hash)), 'TW_CONFIG_INVALID');
       }
       assert.equal(await store.users.find('eve'), undefined);
     });
 
     it('takes a whole hash that config show printed', async () => {
-      await importConfig(
-        store,
-        cipher,
+      await gateway.importConfig(
         userBlock(await hashPassword('battery-horse-6', { logN: 10, r: 8, p: 1 })),
-        now,
       );
       assert.ok(await store.users.find('eve'));
     });

@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
-import { importConfig } from '../../src/gateway/config-import.js';
-import { configSections } from '../../src/gateway/config-show.js';
 import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { createNotifier } from '../../src/gateway/notifier.js';
 import { createLogger } from '../../src/log/create-logger.js';
@@ -25,7 +23,7 @@ for (const { engine, skip } of engines) {
     let database: TestDatabase;
     let store: Store;
     let gateway: Gateway;
-    const show = async () => formatConfig(await configSections(store, gateway));
+    const show = async () => formatConfig(await gateway.configSections());
     before(async () => {
       database = await createTestDatabase(engine);
       store = await createStore(database.url);
@@ -34,6 +32,7 @@ for (const { engine, skip } of engines) {
         cipher,
         log: createLogger({ level: 'silent' }),
         notifier: createNotifier({}),
+        clock: () => now,
       });
     });
     after(async () => {
@@ -42,7 +41,7 @@ for (const { engine, skip } of engines) {
     });
 
     it("applies the source document's config user fortitoken block", async () => {
-      await importConfig(store, cipher, source.config, now);
+      await gateway.importConfig(source.config);
       const tokens = await store.fortitokens.list();
       assert.deepEqual(
         tokens.map((t) => [t.serial, t.licence, t.state, t.regId, t.osVer, t.activationExpiresAt]),
@@ -76,9 +75,7 @@ for (const { engine, skip } of engines) {
     });
 
     it('round-trips: show, import, show gives the same text', async () => {
-      await importConfig(
-        store,
-        cipher,
+      await gateway.importConfig(
         [
           'config system global',
           '    set two-factor-ftm-expiry 24',
@@ -99,7 +96,6 @@ for (const { engine, skip } of engines) {
           '    next',
           'end',
         ].join('\n'),
-        now,
       );
       const first = await show();
       assert.match(first, /set two-factor-ftm-expiry 24/);
@@ -108,7 +104,7 @@ for (const { engine, skip } of engines) {
         !first.includes('s3cret') && !first.includes('radius-secret'),
         'secrets show as ENC',
       );
-      await importConfig(store, cipher, first, now);
+      await gateway.importConfig(first);
       assert.equal(await show(), first);
     });
 
@@ -133,7 +129,7 @@ for (const { engine, skip } of engines) {
       ];
       for (const [text, line] of bad) {
         await assert.rejects(
-          importConfig(store, cipher, text, now),
+          gateway.importConfig(text),
           (error: { code?: string; data?: { line?: number } }) => {
             assert.ok(
               error.code === 'TW_CONFIG_INVALID' || error.code === 'TW_CONFIG_SYNTAX',
@@ -147,11 +143,8 @@ for (const { engine, skip } of engines) {
       assert.equal(await show(), before, 'nothing changed');
       assert.equal(await store.users.find('bob'), undefined);
       await assertRejectsCode(
-        importConfig(
-          store,
-          cipher,
+        gateway.importConfig(
           'config user local\n    edit "x"\n        set passwd ENC bm90\n    next\nend',
-          now,
         ),
         'TW_CONFIG_INVALID',
       );

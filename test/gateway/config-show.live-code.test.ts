@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { configSections } from '../../src/gateway/config-show.js';
 import { formatConfig } from '../../src/protocol/fortios/config-document.js';
 import { gatewayWithAlice } from '../helpers/gateway-harness.js';
 
@@ -11,7 +10,7 @@ describe('config show and live activation codes', () => {
 
   it('shows a live code as ENC; only an audited --reveal-code prints it', async () => {
     const { serial, code } = await f.g.mailedUser('bob');
-    const shown = formatConfig(await configSections(f.g.store, f.g.gateway));
+    const shown = formatConfig(await f.g.gateway.configSections());
     assert.ok(!shown.includes(code), 'the live code is not in config show');
     assert.match(shown, new RegExp(`edit "${serial}"[\\s\\S]*?set activation-code ENC \\S+`));
 

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AllInOne } from '../../src/all-in-one/all-in-one.js';
 import { isTokenwardError } from '../../src/core/errors.js';
+import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
 import { hashPassword } from '../../src/crypto/password-hash.js';
-import {
-  CONSOLE_ADMIN_KEY,
-  createConsoleSignIn,
-} from '../../src/gateway/console/console-sign-in.js';
+import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
+import { createNotifier } from '../../src/gateway/notifier.js';
+import { SETTING_KEYS } from '../../src/gateway/setting-keys.js';
+import { createLogger } from '../../src/log/create-logger.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { startTestAllInOne } from '../helpers/all-in-one.js';
 import { createTestDatabase, engines, type TestDatabase } from '../helpers/databases.js';
@@ -25,23 +26,29 @@ for (const { engine, skip } of engines) {
     let database: TestDatabase;
     let store: Store;
     const clock = testClock(false);
-    let signIn: ReturnType<typeof createConsoleSignIn>;
+    let gateway: Gateway;
     before(async () => {
       database = await createTestDatabase(engine);
       store = await createStore(database.url);
       await store.settings.set(
-        CONSOLE_ADMIN_KEY,
+        SETTING_KEYS.consoleAdmin,
         { name: 'admin', passwordHash: await hashPassword(PASSWORD, { logN: 10, r: 8, p: 1 }) },
         clock.now,
       );
-      signIn = createConsoleSignIn({ store, clock: () => clock.now });
+      gateway = createGateway({
+        store,
+        cipher: createAtRestCipher(Buffer.alloc(32, 7)),
+        log: createLogger({ level: 'silent' }),
+        notifier: createNotifier({}),
+        clock: () => clock.now,
+      });
     });
     after(async () => {
       await store?.close();
       await database?.drop();
     });
     const attempt = (password: string, source: string) =>
-      signIn({ user: 'admin', password, source, log: quiet }).then(
+      gateway.signInConsoleAdmin({ user: 'admin', password, source, log: quiet }).then(
         () => 'ok',
         (error: unknown) => (isTokenwardError(error) ? error.code : String(error)),
       );

@@ -6,7 +6,6 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { parseActivationUri } from '../../src/core/activation-uri.js';
 import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
-import { configSections } from '../../src/gateway/config-show.js';
 import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { createNotifier } from '../../src/gateway/notifier.js';
 import { createLogger } from '../../src/log/create-logger.js';
@@ -113,7 +112,7 @@ for (const { engine, skip } of engines) {
       );
 
       const shown = formatConfig(
-        (await configSections(store, gateway)).filter((s) => s.path === 'user fortitoken'),
+        (await gateway.configSections()).filter((s) => s.path === 'user fortitoken'),
       );
       assert.match(
         shown,

@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,33 +14,7 @@ import {
   type ProvisionerHarness,
   startProvisionerHarness,
 } from '../helpers/provisioner-harness.js';
-
-/** A real HTTP server standing in for an SMS provider; it keeps what it is sent. */
-async function startSmsWebhook() {
-  const received: { to: string; text: string }[] = [];
-  let failing = false;
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    request.on('end', () => {
-      if (failing) return response.writeHead(503).end();
-      received.push(JSON.parse(body) as { to: string; text: string });
-      response.writeHead(202).end();
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/send`,
-    received,
-    fail(on: boolean) {
-      failing = on;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { startSmsWebhook } from '../helpers/sms-webhook.js';
 
 for (const { engine, skip } of engines) {
   describe(`gateway tokens: SMS, expiry, re-enabling, lock [${engine}]`, { skip }, () => {
@@ -153,7 +124,7 @@ for (const { engine, skip } of engines) {
       );
       await assert.rejects(
         gateway.addUser({ name: 'dave', password: 'horse-staple-battery', token: 'auto' }),
-        (error: { code?: string }) => error.code === 'TW_INPUT_INVALID',
+        (error: { code?: string }) => error.code === 'TW_DELIVERY_ADDRESS_MISSING',
       );
       await gateway.addUser({
         name: 'erin',

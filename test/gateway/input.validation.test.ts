@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { importConfig } from '../../src/gateway/config-import.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { createProvisioner } from '../../src/provisioner/provisioner.js';
 import { assertRejectsCode } from '../helpers/assert-code.js';
@@ -29,7 +28,7 @@ for (const { engine, skip } of engines) {
       for (const name of lookAlikes) {
         await assertRejectsCode(
           f.gateway.addUser({ name, password, twoFactor: 'disable' }),
-          'TW_INPUT_INVALID',
+          'TW_NAME_INVALID',
         );
       }
       assert.deepEqual(await f.store.users.list(), []);
@@ -39,12 +38,12 @@ for (const { engine, skip } of engines) {
       for (const email of ['a@b.example,c@d.example', 'not an address', 'a@b', '<a@b.example>']) {
         await assertRejectsCode(
           f.gateway.addUser({ name: 'erin', password, email, twoFactor: 'email' }),
-          'TW_INPUT_INVALID',
+          'TW_EMAIL_INVALID',
         );
       }
       await assertRejectsCode(
         f.gateway.addUser({ name: 'erin', password, sms: 'call me', twoFactor: 'sms' }),
-        'TW_INPUT_INVALID',
+        'TW_PHONE_INVALID',
       );
       await f.gateway.addUser({
         name: 'erin',
@@ -54,7 +53,7 @@ for (const { engine, skip } of engines) {
       });
       await assertRejectsCode(
         f.gateway.setUser('erin', { email: 'x@y.example;z@w.example' }),
-        'TW_INPUT_INVALID',
+        'TW_EMAIL_INVALID',
       );
     });
 
@@ -65,11 +64,11 @@ for (const { engine, skip } of engines) {
         block('al\u200bice'),
         block('frank', '        set email-to "a@b.example,c@d.example"\n'),
       ]) {
-        await assertRejectsCode(importConfig(f.store, f.cipher, text, 0), 'TW_CONFIG_INVALID');
+        await assertRejectsCode(f.gateway.importConfig(text), 'TW_CONFIG_INVALID');
       }
       const comment =
         'config user fortitoken\n    edit "FTKMOB83712DC7FE"\n        set comments "\u001b[2Jgone"\n    next\nend\n';
-      await assertRejectsCode(importConfig(f.store, f.cipher, comment, 0), 'TW_CONFIG_INVALID');
+      await assertRejectsCode(f.gateway.importConfig(comment), 'TW_CONFIG_INVALID');
       assert.equal(await f.store.users.find('frank'), undefined);
     });
 
@@ -81,7 +80,7 @@ for (const { engine, skip } of engines) {
       });
       await assertRejectsCode(
         admin.addGateway({ serial: 'FGT60F0000000009', cluster: 'hq\u0007' }, 0),
-        'TW_INPUT_INVALID',
+        'TW_NAME_INVALID',
       );
     });
   });

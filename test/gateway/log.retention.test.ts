@@ -42,7 +42,9 @@ for (const { engine, skip } of engines) {
 
     it('follows retention-days', async () => {
       const now = f.g.clock.now;
-      await f.g.store.settings.set('log setting.retention-days', 30, now);
+      await f.g.gateway.changeSettings([
+        { path: 'log setting', name: 'retention-days', value: 30 },
+      ]);
       await f.g.store.authLog.append(entry(now - 31 * DAY));
       assert.equal(
         (await f.g.gateway.sweepRecords()).authLog,

@@ -37,7 +37,7 @@ for (const { engine, skip } of engines) {
         twoFactor: 'disable',
       });
       app = buildGatewayServer({
-        store: g.store,
+        gateway: g.gateway,
         log: createLogger({ level: 'silent' }),
         auth: g.auth,
       });

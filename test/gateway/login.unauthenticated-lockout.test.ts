@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LoginContext } from '../../src/gateway/auth/auth-outcome.js';
-import { newRadiusClient } from '../../src/gateway/radius/new-radius-client.js';
+import { newRadiusClient } from '../../src/gateway/new-radius-client.js';
 import { createRadiusServer } from '../../src/gateway/radius/radius-server.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { engines } from '../helpers/databases.js';
@@ -83,8 +83,7 @@ describe('RADIUS packets without Message-Authenticator count for nobody', {
       ),
     );
     const server = createRadiusServer({
-      store: f.g.store,
-      cipher: f.g.cipher,
+      gateway: f.g.gateway,
       auth: f.g.auth,
       log: createLogger({ level: 'silent' }),
       clock: () => f.g.clock.now,

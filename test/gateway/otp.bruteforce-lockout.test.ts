@@ -52,7 +52,9 @@ for (const { engine, skip } of engines) {
     });
 
     it('with auth-lockout-duration, unlocks by itself after that many seconds', async () => {
-      await f.g.store.settings.set('user setting.auth-lockout-duration', 300, f.g.clock.now);
+      await f.g.gateway.changeSettings([
+        { path: 'user setting', name: 'auth-lockout-duration', value: 300 },
+      ]);
       for (let i = 0; i < 3; i++) await guess(await wrongCode());
       assert.equal((await login()).result, 'reject');
       assert.deepEqual(await reasons(1), ['user-locked']);

@@ -40,7 +40,6 @@ describe('poll loop: database outage', { skip: postgres?.skip ?? 'no postgres' }
     process.on('warning', onWarning);
     const loop = startPollLoop({
       gateway: g.gateway,
-      auth: g.auth,
       intervals: { waiting: 5, idle: 5 },
       onRoundFailed: (error) => {
         failures.push(error.code);

@@ -16,7 +16,6 @@ describe('poll loop: a token provisioned between rounds', () => {
     let rounds = 0;
     const loop = startPollLoop({
       gateway: f.g.gateway,
-      auth: f.g.auth,
       // A full round only every 10 minutes: the change must be seen by a short one.
       intervals: { waiting: 20, idle: 600_000 },
       onRoundFailed: (error) => lines.push(error.code),

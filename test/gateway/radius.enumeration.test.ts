@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type PasswordHasher, scryptHasher } from '../../src/gateway/auth/first-factor.js';
-import { newRadiusClient } from '../../src/gateway/radius/new-radius-client.js';
+import { newRadiusClient } from '../../src/gateway/new-radius-client.js';
 import { createRadiusServer } from '../../src/gateway/radius/radius-server.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import type { RadiusClient } from '../../src/store/repositories/radius-client-repository.js';
@@ -52,8 +52,7 @@ describe('RADIUS: user enumeration by timing', { skip: radclientComponent.skip }
     await g.tokenUser('alice');
     await g.gateway.addUser({ name: 'carol', password: 'battery-staple-9', twoFactor: 'disable' });
     server = createRadiusServer({
-      store: g.store,
-      cipher: g.cipher,
+      gateway: g.gateway,
       auth: g.auth,
       log: createLogger({ level: 'silent' }),
       clock: () => g.clock.now,

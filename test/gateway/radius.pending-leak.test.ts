@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { newRadiusClient } from '../../src/gateway/radius/new-radius-client.js';
+import { newRadiusClient } from '../../src/gateway/new-radius-client.js';
 import { createRadiusServer } from '../../src/gateway/radius/radius-server.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { engines, postgresOutage } from '../helpers/databases.js';
@@ -44,8 +44,7 @@ describe('RADIUS: a failed decision leaves nothing pending', {
       },
     });
     server = createRadiusServer({
-      store: g.store,
-      cipher: g.cipher,
+      gateway: g.gateway,
       auth: g.auth,
       log: createLogger({ level: 'warn', destination }),
       clock: () => g.clock.now,

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { newRadiusClient } from '../../src/gateway/radius/new-radius-client.js';
+import { newRadiusClient } from '../../src/gateway/new-radius-client.js';
 import { createRadiusServer } from '../../src/gateway/radius/radius-server.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { Attribute, decodePacket, RadiusCode } from '../../src/protocol/radius/packet.js';
@@ -51,8 +51,7 @@ describe('RADIUS front end, black-box with radclient', { skip: radclientComponen
     alice = await g.tokenUser('alice');
     await g.gateway.addUser({ name: 'carol', password: 'battery-staple-9', twoFactor: 'disable' });
     server = createRadiusServer({
-      store: g.store,
-      cipher: g.cipher,
+      gateway: g.gateway,
       auth: g.auth,
       log: createLogger({ level: 'silent' }),
       clock: () => g.clock.now,
@@ -193,8 +192,10 @@ describe('RADIUS front end, black-box with radclient', { skip: radclientComponen
         password,
         ...(state === undefined ? {} : { state }),
       }).datagram;
+    /** Resolves once `count` replies came; fails after 20 s instead of hanging the suite. */
     const waitForReplies = async (count: number) => {
-      while (replies.length < count) await once(socket, 'message');
+      const deadline = AbortSignal.timeout(20_000);
+      while (replies.length < count) await once(socket, 'message', { signal: deadline });
     };
 
     it('answers a retransmitted request with the identical bytes and uses the code once', async () => {

@@ -58,7 +58,7 @@ for (const { engine, skip } of engines) {
       nextStep();
       const challenge = await f.g.challenge(f.alice, viaNas('vpn1'));
       const http = buildGatewayServer({
-        store: f.g.store,
+        gateway: f.g.gateway,
         log: createLogger({ level: 'silent' }),
         auth: f.g.auth,
       });

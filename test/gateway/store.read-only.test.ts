@@ -30,7 +30,7 @@ describe('a store that cannot write', { skip: postgres?.skip ?? 'no postgres' },
 
   it('is reported by /healthz (503, read-only), and logins fail closed with TW_STORE_UNAVAILABLE', async () => {
     const http = buildGatewayServer({
-      store: f.g.store,
+      gateway: f.g.gateway,
       log: createLogger({ level: 'silent' }),
       auth: f.g.auth,
     });

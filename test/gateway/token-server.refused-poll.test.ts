@@ -26,7 +26,10 @@ describe('refused polls are told, not swallowed', () => {
         info,
         /\nToken server status: unreachable\nToken server refused this gateway: TW_GATEWAY_AUTH_STALE: /,
       );
-      const http = buildGatewayServer({ store: g.store, log: createLogger({ level: 'silent' }) });
+      const http = buildGatewayServer({
+        gateway: g.gateway,
+        log: createLogger({ level: 'silent' }),
+      });
       const health = (await http.inject({ method: 'GET', url: '/healthz' })).json() as Record<
         string,
         unknown

@@ -3,7 +3,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { importConfig } from '../../src/gateway/config-import.js';
 import { assertRejectsCode } from '../helpers/assert-code.js';
 import { runCliWithStdin } from '../helpers/cli.js';
 import { engines } from '../helpers/databases.js';
@@ -27,9 +26,13 @@ for (const { engine, skip } of engines) {
     });
 
     it('takes single-factor users when two-factor-required is disabled', async () => {
-      await f.store.settings.set('user setting.two-factor-required', 'disable', 0);
+      await f.gateway.changeSettings([
+        { path: 'user setting', name: 'two-factor-required', value: 'disable' },
+      ]);
       await f.gateway.addUser({ name: 'dora', password: 'horse-battery-4' });
-      await f.store.settings.set('user setting.two-factor-required', 'enable', 0);
+      await f.gateway.changeSettings([
+        { path: 'user setting', name: 'two-factor-required', value: 'enable' },
+      ]);
     });
 
     it('holds every password to one policy: length, common passwords, the user name', async () => {
@@ -46,7 +49,7 @@ for (const { engine, skip } of engines) {
         '    next',
         'end',
       ].join('\n');
-      await assertRejectsCode(importConfig(f.store, f.cipher, weakInFile, 0), 'TW_CONFIG_INVALID');
+      await assertRejectsCode(f.gateway.importConfig(weakInFile), 'TW_CONFIG_INVALID');
       assert.equal(await f.store.users.find('fred'), undefined);
     });
   });

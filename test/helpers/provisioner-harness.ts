@@ -5,6 +5,7 @@ import { generateSealingKeyPair } from '../../src/crypto/x25519.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { createGatewayClient } from '../../src/protocol/softtoken/gateway-client.js';
 import { createMobileClient } from '../../src/protocol/softtoken/mobile-client.js';
+import { createResponseChecker } from '../../src/protocol/softtoken/response-checker.js';
 import { openSeed } from '../../src/protocol/softtoken/seed-sealing.js';
 import {
   DEFAULT_PROVISIONER_CONFIG,
@@ -122,6 +123,7 @@ function phone(harness: ProvisionerHarness, osVer = '1.0.0_CLI') {
     harness.url,
     { registrationId: regId, identityPrivateKey: identity.privateKey },
     () => harness.clock.now,
+    createResponseChecker(),
   );
   const keys = {
     identity_key: Buffer.from(identity.publicKey).toString('base64'),

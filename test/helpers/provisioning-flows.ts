@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import type { TestGateway } from './provisioner-harness.js';
+import { okEntries } from './softtoken-entries.js';
 
 /** Imports the gateway cluster's trial licence; returns its two token serials. */
 export async function importTrial(gateway: TestGateway): Promise<string[]> {
   const imported = await gateway.client.send('LicenseImport', { code: '0000-0000-0000-0000-0000' });
   assert.equal(imported.d.result, 2, JSON.stringify(imported.d.error));
-  return (imported.d.tokens as { token: string }[]).map((t) => t.token);
+  return (imported.d.tokens ?? []).map((t) => t.token);
 }
 
 export interface ProvisionedToken {
@@ -26,12 +27,7 @@ export async function provision(
     tokens: [{ token: serial, ...extra }],
   });
   assert.equal(response.d.result, 2, JSON.stringify(response.d));
-  const [entry] = response.d.tokens as {
-    activation_code: string;
-    seed: string;
-    activation_expire: number;
-    seed_version: number;
-  }[];
+  const [entry] = okEntries(response.d.tokens);
   assert.ok(entry !== undefined);
   return {
     serial,

@@ -17,6 +17,7 @@ import {
   type TestGateway,
 } from '../helpers/provisioner-harness.js';
 import { importTrial, provision } from '../helpers/provisioning-flows.js';
+import { okEntries } from '../helpers/softtoken-entries.js';
 
 const run = promisify(execFile);
 const oathtool = await requireComponent('oathtool', 'apt-get install oathtool');
@@ -49,7 +50,7 @@ describe('tokenward mobile, against a real provisioner', () => {
       h.clock.now,
     );
     const imported = await gateway.client.send('LicenseImport', { code: pack.code });
-    serials.push(...(imported.d.tokens as { token: string }[]).map((t) => t.token));
+    serials.push(...(imported.d.tokens ?? []).map((t) => t.token));
     root = await mkdtemp(join(tmpdir(), 'tokenward-phones-'));
   });
   after(async () => {
@@ -124,7 +125,7 @@ describe('tokenward mobile, against a real provisioner', () => {
     const polled = await gateway.client.send('Polling', {
       tokens: [{ token: viaLink.serial }, { token: viaQr.serial }],
     });
-    const regIds = (polled.d.tokens as { registration_id: string }[]).map((t) => t.registration_id);
+    const regIds = okEntries(polled.d.tokens).map((t) => t.registration_id);
     assert.equal(regIds[0], regIds[1]);
     assert.match((await mobile('c', 'info')).out, new RegExp(`reg-id: +${regIds[0]}`));
 
@@ -145,7 +146,7 @@ describe('tokenward mobile, against a real provisioner', () => {
       0,
     );
     const again = await gateway.client.send('Polling', { tokens: [{ token: viaLink.serial }] });
-    assert.equal((again.d.tokens as { registration_id: string }[])[0]?.registration_id, regIds[0]);
+    assert.equal(okEntries(again.d.tokens)[0]?.registration_id, regIds[0]);
   });
 
   it('approves, denies, refuses a wrong number, and finds expired pushes closed', async () => {
@@ -156,12 +157,7 @@ describe('tokenward mobile, against a real provisioner', () => {
           .push_id,
       );
     const status = async (id: string) =>
-      (
-        (await gateway.client.send('PushStatus', { push_ids: [id] })).d.pushes as {
-          status: string;
-          token_code: string | null;
-        }[]
-      )[0];
+      okEntries((await gateway.client.send('PushStatus', { push_ids: [id] })).d.pushes)[0];
 
     const shownCode = async () =>
       JSON.parse((await mobile('a', 'code', serial, '--json')).out).code as string;
@@ -210,7 +206,7 @@ describe('tokenward mobile, against a real provisioner', () => {
     const polled = await gateway.client.send('Polling', {
       tokens: [{ token: serial, seed_version: 1 }],
     });
-    const [entry] = polled.d.tokens as { seed: string }[];
+    const [entry] = okEntries(polled.d.tokens);
     const newSeed = gateway.openSeed(entry?.seed ?? '', serial);
     const newCode = JSON.parse((await mobile('d', 'code', serial, '--json')).out).code as string;
     const now = Date.now();

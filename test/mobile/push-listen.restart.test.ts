@@ -9,6 +9,7 @@ import { createLogger } from '../../src/log/create-logger.js';
 import { createGatewayClient } from '../../src/protocol/softtoken/gateway-client.js';
 import { type RunningProvisioner, startProvisionerService } from '../../src/provisioner/service.js';
 import { runCli, spawnCli, waitForOutput } from '../helpers/cli.js';
+import { okEntries } from '../helpers/softtoken-entries.js';
 
 // Threat: a provisioner restart (deploy, crash) silently ends the phone's push listener, and
 // logins by push stop working until someone notices.
@@ -43,9 +44,9 @@ describe('mobile push listen across a provisioner restart', () => {
       createGatewayClient(url, { serial: added.serial, secret: added.secret });
     let gateway = gatewayAt(running.url);
     const imported = await gateway.send('LicenseImport', { code: '0000-0000-0000-0000-0000' });
-    const serial = (imported.d.tokens as { token: string }[])[0]?.token ?? '';
+    const serial = (imported.d.tokens ?? [])[0]?.token ?? '';
     const provisioned = await gateway.send('Provision', { tokens: [{ token: serial }] });
-    const code = (provisioned.d.tokens as { activation_code: string }[])[0]?.activation_code ?? '';
+    const code = okEntries(provisioned.d.tokens)[0]?.activation_code ?? '';
     const device = ['--device', join(dir, 'phone')];
     assert.equal(
       (await runCli(['mobile', 'activate', code, '--server', running.url, ...device])).code,
@@ -76,7 +77,7 @@ describe('mobile push listen across a provisioner restart', () => {
       const pushed = await gateway.send('Push', { token: serial, session_id: 's', context });
       const pushId = String(pushed.d.push_id);
       const decided = await gateway.send('PushStatus', { push_ids: [pushId], wait: 30 });
-      assert.equal((decided.d.pushes as { status: string }[])[0]?.status, 'approved');
+      assert.equal(okEntries(decided.d.pushes)[0]?.status, 'approved');
       const [exitCode] = await once(listener, 'exit');
       assert.equal(exitCode, 0);
     } finally {

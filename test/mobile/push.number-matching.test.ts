@@ -33,7 +33,9 @@ describe('push number matching on the phone', () => {
   };
 
   it('asks the person to type the number; a wrong number denies', async () => {
-    await f.g.store.settings.set('system ftm-push.number-matching', 'enable', f.g.clock.now);
+    await f.g.gateway.changeSettings([
+      { path: 'system ftm-push', name: 'number-matching', value: 'enable' },
+    ]);
     const wrong = await answeredWith((number) => String(number === 10 ? 11 : 10));
     assert.equal(wrong.result, 'reject');
     assert.equal(wrong.reason, 'push-denied');

@@ -10,6 +10,7 @@ import {
   type TestGateway,
 } from '../helpers/provisioner-harness.js';
 import { importTrial, provision } from '../helpers/provisioning-flows.js';
+import { okEntries } from '../helpers/softtoken-entries.js';
 
 const reasonOf = (d: { error: { code: string } | null }) => [
   d.error?.code,
@@ -84,9 +85,7 @@ for (const { engine, skip } of engines) {
       const polled = await other.client.send('Polling', {
         tokens: [{ token: first }, { token: second }],
       });
-      const regIds = (polled.d.tokens as { registration_id: string }[]).map(
-        (t) => t.registration_id,
-      );
+      const regIds = okEntries(polled.d.tokens).map((t) => t.registration_id);
       assert.deepEqual(regIds, [phone.regId, phone.regId]);
     });
 
@@ -191,7 +190,7 @@ for (const { engine, skip } of engines) {
       }
       const limited = await phone.activate('AEHQAAAAAAAAAAAA');
       assert.deepEqual([limited.status, limited.d.error?.code], [429, 'TW_RATE_LIMITED']);
-      assert.equal((limited.d.error as { retry_after?: number } | null)?.retry_after, 600);
+      assert.equal(limited.d.error?.retry_after, 600);
       h.clock.advance(600_000);
       assert.equal(
         (await phone.activate('AEHQAAAAAAAAAAAA')).d.error?.code,

@@ -10,6 +10,7 @@ import {
   type TestGateway,
 } from '../helpers/provisioner-harness.js';
 import { importTrial, provision } from '../helpers/provisioning-flows.js';
+import { okEntries } from '../helpers/softtoken-entries.js';
 
 for (const { engine, skip } of engines) {
   describe(`gateway messages [${engine}]`, { skip }, () => {
@@ -40,7 +41,7 @@ for (const { engine, skip } of engines) {
       const imported = await branch.client.send('LicenseImport', { code: pack.code.toLowerCase() });
       assert.equal(imported.d.result, 2);
       assert.equal(imported.d.license, pack.name);
-      assert.equal((imported.d.tokens as unknown[]).length, 3);
+      assert.equal(imported.d.tokens?.length, 3);
       const twice = await branch.client.send('LicenseImport', { code: pack.code });
       assert.equal(twice.d.error?.code, 'TW_LICENCE_ALREADY_IMPORTED');
       const other = await hq.client.send('LicenseImport', { code: pack.code });
@@ -61,10 +62,7 @@ for (const { engine, skip } of engines) {
       assert.ok(serial !== undefined);
       assert.equal((await provision(hq, serial)).serial, serial);
       const fromBranch = await branch.client.send('Polling', { tokens: [{ token: serial }] });
-      assert.equal(
-        (fromBranch.d.tokens as { error: { code: string } }[])[0]?.error.code,
-        'TW_TOKEN_UNKNOWN',
-      );
+      assert.equal(fromBranch.d.tokens?.[0]?.error?.code, 'TW_TOKEN_UNKNOWN');
     });
 
     it('echoes cluster members, with an error for a serial outside the cluster', async () => {
@@ -79,9 +77,7 @@ for (const { engine, skip } of engines) {
       );
       const response = await client.send('Polling', { tokens: [] });
       assert.deepEqual(
-        (response.d.__clustered_sns as { sn: string; error: { code: string } | null }[]).map(
-          (m) => [m.sn, m.error?.code ?? null],
-        ),
+        (response.d.__clustered_sns ?? []).map((m) => [m.sn, m.error?.code ?? null]),
         [
           [hq.serial, null],
           [branch.serial, 'TW_CLUSTER_MEMBER_UNKNOWN'],
@@ -112,15 +108,12 @@ for (const { engine, skip } of engines) {
         tokens: [{ token: serial }, { token: 'TWMOB00000000BAD' }],
       });
       assert.equal(polled.d.result, 1);
-      const [known, unknown] = polled.d.tokens as {
-        state: string;
-        error: { code: string } | null;
-      }[];
-      assert.equal(known?.state, 'provisioning');
+      const [known, unknown] = polled.d.tokens ?? [];
+      assert.equal(known?.error === null ? known.state : known?.error, 'provisioning');
       assert.equal(unknown?.error?.code, 'TW_TOKEN_UNKNOWN');
       h.clock.advance(3600_000);
       const later = await hq.client.send('Polling', { tokens: [{ token: serial }] });
-      assert.equal((later.d.tokens as { state: string }[])[0]?.state, 'provision timeout');
+      assert.equal(okEntries(later.d.tokens)[0]?.state, 'provision timeout');
       h.clock.advance(-3600_000);
     });
 

@@ -11,6 +11,7 @@ import {
   type TestPhone,
 } from '../helpers/provisioner-harness.js';
 import { importTrial, provision } from '../helpers/provisioning-flows.js';
+import { okEntries } from '../helpers/softtoken-entries.js';
 
 const context = {
   username: 'alice',
@@ -20,14 +21,6 @@ const context = {
   timestamp: 1_700_000_000,
   log_message: 'VPN login',
 };
-
-interface PolledPush {
-  push_id: string;
-  token: string;
-  context: typeof context;
-  number?: number;
-  expires: number;
-}
 
 for (const { engine, skip } of engines) {
   describe(`push relay [${engine}]`, { skip }, () => {
@@ -68,9 +61,7 @@ for (const { engine, skip } of engines) {
       });
     const status = async (pushId: string, wait = 0) => {
       const answer = await gateway.client.send('PushStatus', { push_ids: [pushId], wait });
-      return (
-        answer.d.pushes as { status: string; token_code: string | null; hmac: string | null }[]
-      )[0];
+      return okEntries(answer.d.pushes)[0];
     };
 
     before(async () => {
@@ -90,7 +81,7 @@ for (const { engine, skip } of engines) {
     it('delivers a push to the phone, whose approval reaches a waiting gateway with code and proof', async () => {
       const pushId = await push({ number: 42 });
       const polled = await phone.client.send('MobilePushPoll', { wait: 0 });
-      const [delivered] = polled.d.pushes as PolledPush[];
+      const [delivered] = polled.d.pushes ?? [];
       assert.deepEqual(delivered, {
         push_id: pushId,
         token: serial,
@@ -120,7 +111,7 @@ for (const { engine, skip } of engines) {
       const pushId = await push();
       const polled = await waiting;
       assert.deepEqual(
-        (polled.d.pushes as PolledPush[]).map((p) => p.push_id),
+        (polled.d.pushes ?? []).map((p) => p.push_id),
         [pushId],
       );
       await reply(pushId, 'deny');
@@ -220,12 +211,7 @@ for (const { engine, skip } of engines) {
       const polled = await gateway.client.send('Polling', {
         tokens: [{ token: serial, seed_version: token.seedVersion }],
       });
-      const [entry] = polled.d.tokens as {
-        registration_id: string;
-        mobile_device_version: string;
-        seed: string;
-        seed_version: number;
-      }[];
+      const [entry] = okEntries(polled.d.tokens);
       assert.equal(entry?.registration_id, phoneC.regId);
       assert.equal(entry?.mobile_device_version, '2.0.0_CLI');
       assert.deepEqual(gateway.openSeed(entry?.seed ?? '', serial), newSeed);
@@ -233,7 +219,7 @@ for (const { engine, skip } of engines) {
         tokens: [{ token: serial, seed_version: entry?.seed_version ?? 0 }],
       });
       assert.equal(
-        (current.d.tokens as { seed?: string }[])[0]?.seed,
+        okEntries(current.d.tokens)[0]?.seed,
         undefined,
         'no seed when the gateway has the latest',
       );
@@ -258,7 +244,7 @@ for (const { engine, skip } of engines) {
       );
       const gateway = await h.enrolGateway('FGT60F0000000002');
       const imported = await gateway.client.send('LicenseImport', { code: pack.code });
-      const [{ token: serial = '' } = { token: '' }] = imported.d.tokens as { token: string }[];
+      const [{ token: serial = '' } = { token: '' }] = imported.d.tokens ?? [];
       const phone = h.newPhone();
       await phone.activate((await provision(gateway, serial)).code);
       assert.equal(

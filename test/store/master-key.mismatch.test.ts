@@ -86,7 +86,7 @@ describe('a seed that cannot be opened', () => {
       connection: f.g.gateway.connection,
     });
     const http = buildGatewayServer({
-      store: f.g.store,
+      gateway: f.g.gateway,
       log: createLogger({ level: 'silent' }),
       auth,
     });

@@ -1,4 +1,4 @@
-import type { FrontEnd } from '../../store/schema.js';
+import type { FrontEnd } from '../../core/login-terms.js';
 
 /** Where a login comes from, for the auth log and the push shown on the phone. */
 export interface LoginContext {

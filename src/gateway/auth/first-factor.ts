@@ -81,3 +81,5 @@ function splitAppended(
   if (given.length <= digits || !/^\d+$/.test(code)) return undefined;
   return { password: given.slice(0, -digits), code };
 }
+
+export type FirstFactor = ReturnType<typeof createFirstFactor>;

@@ -1,6 +1,6 @@
 import { type BackoffPolicy, blockedFor } from '../../core/backoff.js';
 import type { User } from '../../store/repositories/user-repository.js';
-import type { Store } from '../../store/store.js';
+import type { GatewayRepositories } from '../../store/store.js';
 import type { GatewayPolicy } from '../gateway-settings.js';
 import type { LoginContext } from './auth-outcome.js';
 
@@ -20,7 +20,7 @@ const SOURCE_QUIET_MS = 60 * 60_000;
  * guessing passwords block themselves long before they lock the user out. Failures whose
  * authenticity was not proven (a RADIUS packet without Message-Authenticator) count for nobody.
  */
-export function createLoginRegulation(store: Pick<Store, 'attempts' | 'users'>) {
+export function createLoginRegulation(store: Pick<GatewayRepositories, 'attempts' | 'users'>) {
   const sourceKey = (context: LoginContext) =>
     context.sourceIp === undefined ? undefined : `login-source:${context.sourceIp}`;
   const sourcePolicy = (policy: GatewayPolicy): BackoffPolicy => {
@@ -79,3 +79,5 @@ export function createLoginRegulation(store: Pick<Store, 'attempts' | 'users'>) 
     },
   };
 }
+
+export type LoginRegulation = ReturnType<typeof createLoginRegulation>;

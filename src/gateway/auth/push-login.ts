@@ -64,14 +64,14 @@ export async function pushLogin(input: {
       ttl: input.timeoutSeconds,
     }),
   );
-  if (sent.d.result !== 2) {
+  const pushId = sent.d.push_id;
+  if (sent.d.result !== 2 || pushId === undefined) {
     const code = sent.d.error?.code ?? 'unknown';
     return {
       outcome: code === 'TW_PUSH_RATE_LIMITED' ? 'push-rate-limited' : 'push-refused',
       detail: code,
     };
   }
-  const pushId = String(sent.d.push_id);
   for (;;) {
     const remaining = Math.ceil((deadline - clock()) / 1000);
     if (signal?.aborted) return { outcome: 'push-aborted' };
@@ -83,12 +83,8 @@ export async function pushLogin(input: {
         signal,
       ),
     );
-    const [status] = (polled.d.pushes ?? []) as {
-      status: string | null;
-      token_code?: string | null;
-      hmac?: string | null;
-    }[];
-    if (polled.d.result !== 2 || status === undefined) {
+    const [status] = polled.d.pushes ?? [];
+    if (polled.d.result !== 2 || status === undefined || status.error !== null) {
       return { outcome: 'push-refused', detail: polled.d.error?.code ?? 'no status' };
     }
     switch (status.status) {

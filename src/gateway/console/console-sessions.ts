@@ -43,3 +43,5 @@ export function createConsoleSessions(clock: () => number, idleMs = 30 * 60_000)
     },
   };
 }
+
+export type ConsoleSessions = ReturnType<typeof createConsoleSessions>;

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { TokenwardError } from '../../core/errors.js';
 import { abortedWhenGone } from '../../http/request-signal.js';
 import type { AuthEngine } from '../auth/auth-engine.js';
 import type { AuthOutcome } from '../auth/auth-outcome.js';
+import { sendError } from './error-reply.js';
 
 const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
 const sessionId = text(64);
@@ -115,10 +117,7 @@ function answer(reply: FastifyReply, outcome: AuthOutcome) {
     case 'accept':
       return reply.code(200).send({ result: 'accept', username: outcome.username });
     case 'reject':
-      return reply.code(401).send({
-        result: 'reject',
-        error: { code: 'TW_AUTH_REJECTED', message: outcome.message },
-      });
+      return sendError(reply, new TokenwardError('TW_AUTH_REJECTED', { message: outcome.message }));
     default:
       return reply.code(200).send({
         result: 'challenge',

@@ -1,17 +1,16 @@
 import swagger from '@fastify/swagger';
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { isTokenwardError, TokenwardError } from '../../core/errors.js';
 import {
   DEFAULT_LISTENER_LIMITS,
   type ListenerLimits,
   limitedServer,
 } from '../../http/listener-limits.js';
-import type { Store } from '../../store/store.js';
 import type { AuthEngine } from '../auth/auth-engine.js';
-import { type ConsoleDependencies, consoleRoutes } from '../console/console-routes.js';
-import { readTokenServerStatus, TOKEN_SERVER_STATUS_KEY } from '../token-server-status.js';
+import { consoleRoutes } from '../console/console-routes.js';
+import type { Gateway } from '../gateway.js';
 import { apiDocsRoutes, OPENAPI_INFO } from './api-docs.js';
+import { gatewayErrorHandler } from './error-reply.js';
 import { loginRoutes } from './login-routes.js';
 
 /**
@@ -19,11 +18,12 @@ import { loginRoutes } from './login-routes.js';
  * exchange found it) and, with an auth engine, the login API. The console mounts here too.
  */
 export function buildGatewayServer(options: {
-  store: Store;
-  log: Logger;
-  auth?: AuthEngine;
-  console?: ConsoleDependencies;
-  limits?: ListenerLimits;
+  readonly gateway: Gateway;
+  readonly log: Logger;
+  readonly auth?: AuthEngine;
+  /** Serve the admin console (its page and API) too. */
+  readonly console?: boolean;
+  readonly limits?: ListenerLimits;
 }) {
   const app = Fastify({
     serverFactory: limitedServer(options.limits ?? DEFAULT_LISTENER_LIMITS),
@@ -40,11 +40,8 @@ export function buildGatewayServer(options: {
   // 503 only when logins cannot work (the database); a token server that is away or refuses
   // the gateway degrades activation and push, and says why.
   app.get('/healthz', async (_request, reply) => {
-    const health = await options.store.health(Date.now());
+    const { store: health, tokenServer } = await options.gateway.health();
     const database = health === 'ok';
-    const tokenServer = database
-      ? readTokenServerStatus(await options.store.settings.get(TOKEN_SERVER_STATUS_KEY))
-      : undefined;
     return reply.code(database ? 200 : 503).send({
       status: database && tokenServer?.status === 'reachable' ? 'ok' : 'degraded',
       database: health,
@@ -56,26 +53,9 @@ export function buildGatewayServer(options: {
   });
   app.register(swagger, { openapi: OPENAPI_INFO });
   if (options.auth !== undefined) app.register(loginRoutes(options.auth, closing.signal));
-  if (options.console !== undefined) app.register(consoleRoutes(options.console));
+  if (options.console === true) app.register(consoleRoutes(options.gateway));
   app.register(apiDocsRoutes);
 
-  app.setErrorHandler(
-    (error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
-      const status = error.statusCode ?? 500;
-      const coded = isTokenwardError(error)
-        ? error
-        : error.validation !== undefined
-          ? new TokenwardError('TW_INPUT_INVALID', {
-              message: `The request is not valid: ${error.message}.`,
-            })
-          : status === 413
-            ? new TokenwardError('TW_BODY_TOO_LARGE')
-            : status < 500
-              ? new TokenwardError('TW_INPUT_INVALID', { detail: error.message })
-              : new TokenwardError('TW_INTERNAL', { cause: error });
-      if (coded.status >= 500) request.log.error({ err: error }, 'unexpected error');
-      return reply.code(coded.status).send({ result: 'error', error: coded.toPublic() });
-    },
-  );
+  app.setErrorHandler(gatewayErrorHandler);
   return app;
 }

@@ -1,29 +1,25 @@
 import { BlockList, isIP } from 'node:net';
-import type { AtRestCipher } from '../../crypto/at-rest-cipher.js';
-import type { RadiusClient } from '../../store/repositories/radius-client-repository.js';
-import type { Store } from '../../store/store.js';
-import { addToBlockList } from './client-address.js';
+import { addToBlockList } from '../../core/client-address.js';
+import type { RadiusClientWithSecret } from '../radius-clients.js';
 
 /** A RADIUS client as the server uses it: its secret in memory, its source addresses matched. */
 export interface KnownClient {
   readonly name: string;
   readonly secret: Buffer;
-  readonly messageAuthenticator: RadiusClient['messageAuthenticator'];
-  readonly otpMode: RadiusClient['otpMode'];
+  readonly messageAuthenticator: RadiusClientWithSecret['messageAuthenticator'];
+  readonly otpMode: RadiusClientWithSecret['otpMode'];
   readonly matches: BlockList;
   /** Prefix length of its address (32 or 128 for one host). */
   readonly prefix: number;
 }
-
-export const radiusSecretAad = (name: string) => `radius-secret:${name}`;
 
 /**
  * The configured RADIUS clients, re-read from the store at most every `refreshMs` so that a
  * client added on any node is known within seconds without a query per datagram.
  */
 export function createClientRegistry(deps: {
-  store: Store;
-  cipher: AtRestCipher;
+  /** The clients with their secrets (the gateway's radiusClientsWithSecrets use case). */
+  load: () => Promise<RadiusClientWithSecret[]>;
   clock: () => number;
   refreshMs?: number;
 }) {
@@ -33,14 +29,14 @@ export function createClientRegistry(deps: {
   const load = async (): Promise<KnownClient[]> => {
     const now = deps.clock();
     if (loaded === undefined || now - loaded.at >= refreshMs) {
-      const clients = (await deps.store.radiusClients.list()).map((client) => {
+      const clients = (await deps.load()).map((client) => {
         const matches = new BlockList();
         addToBlockList(matches, client.address);
         const [ip = '', bits] = client.address.split('/');
         return {
           prefix: bits === undefined ? (isIP(ip) === 6 ? 128 : 32) : Number(bits),
           name: client.name,
-          secret: Buffer.from(deps.cipher.decrypt(client.secretEnc, radiusSecretAad(client.name))),
+          secret: client.secret,
           messageAuthenticator: client.messageAuthenticator,
           otpMode: client.otpMode,
           matches,

@@ -1,27 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { isTokenwardError } from '../../core/errors.js';
-import type { AtRestCipher } from '../../crypto/at-rest-cipher.js';
 import {
   checkRequestMessageAuthenticator,
   encodeResponse,
 } from '../../protocol/radius/authenticators.js';
-import {
-  Attribute,
-  attributeValue,
-  decodePacket,
-  type RadiusAttribute,
-  RadiusCode,
-  type RadiusPacket,
-  textAttributes,
-} from '../../protocol/radius/packet.js';
-import { revealUserPassword } from '../../protocol/radius/user-password.js';
-import type { Store } from '../../store/store.js';
+import { decodePacket, RadiusCode, type RadiusPacket } from '../../protocol/radius/packet.js';
 import type { AuthEngine } from '../auth/auth-engine.js';
-import type { AuthOutcome, LoginContext } from '../auth/auth-outcome.js';
+import type { Gateway } from '../gateway.js';
 import { createClientRegistry, type KnownClient } from './client-registry.js';
+import { createDropLogLimiter } from './drop-log-limiter.js';
+import { answer, responseCode } from './radius-answer.js';
+import { decideRadiusRequest } from './radius-decision.js';
 import { createResponseCache } from './response-cache.js';
 
 export const DEFAULT_RADIUS_PORT = 1812;
@@ -34,12 +25,9 @@ type DropReason =
   | 'message-authenticator-missing'
   | 'message-authenticator-invalid';
 
-/** The login flow a request took, for the RADIUS log line. */
-type Flow = 'password' | 'append' | 'code' | 'push' | 'invalid';
-
 export interface RadiusServerDependencies {
-  readonly store: Store;
-  readonly cipher: AtRestCipher;
+  /** Where the RADIUS clients and their secrets come from. */
+  readonly gateway: Pick<Gateway, 'radiusClientsWithSecrets'>;
   readonly auth: AuthEngine;
   readonly log: Logger;
   readonly clock?: () => number;
@@ -53,7 +41,7 @@ export interface RadiusServerDependencies {
 export function createRadiusServer(deps: RadiusServerDependencies) {
   const { auth, log } = deps;
   const clock = deps.clock ?? Date.now;
-  const clients = createClientRegistry({ store: deps.store, cipher: deps.cipher, clock });
+  const clients = createClientRegistry({ load: deps.gateway.radiusClientsWithSecrets, clock });
   const cache = createResponseCache();
   const socket = createSocket('udp4');
   const closing = new AbortController();
@@ -98,9 +86,15 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
       socket.send(cached, from.port, from.address);
       return;
     }
-    let decided: Awaited<ReturnType<typeof decide>>;
+    let decided: Awaited<ReturnType<typeof decideRadiusRequest>>;
     try {
-      decided = await decide(request, client, authenticated === 'missing');
+      decided = await decideRadiusRequest(
+        auth,
+        request,
+        client,
+        authenticated === 'missing',
+        closing.signal,
+      );
     } catch (error) {
       cache.abandon(key);
       throw error;
@@ -109,7 +103,9 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
     const response = encodeResponse(request, responseCode(outcome), answer(outcome), client.secret);
     cache.finish(key, response, clock());
     if (!closing.signal.aborted) socket.send(response, from.port, from.address);
-    log.info(
+    // The auth engine logs each decision; this line adds the RADIUS flow (and is the only line
+    // for a request the engine never saw).
+    log[flow === 'invalid' ? 'info' : 'debug'](
       {
         client: client.name,
         user: username,
@@ -120,64 +116,6 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
       },
       'radius',
     );
-  };
-
-  const decide = async (
-    request: RadiusPacket,
-    client: KnownClient,
-    /** No Message-Authenticator (the client allows that): anyone could have sent it. */
-    unproven: boolean,
-  ): Promise<{ flow: Flow; username: string; outcome: AuthOutcome }> => {
-    const username = attributeValue(request, Attribute.UserName)?.toString('utf8') ?? '';
-    const hidden = attributeValue(request, Attribute.UserPassword);
-    const state = attributeValue(request, Attribute.State)?.toString('utf8');
-    let password = '';
-    try {
-      // An empty answer to a challenge may come without User-Password at all (radclient does).
-      if (username === '' || (hidden === undefined && state === undefined)) {
-        throw new Error('no User-Name or User-Password');
-      }
-      if (hidden !== undefined) {
-        password = revealUserPassword(hidden, client.secret, request.authenticator).toString(
-          'utf8',
-        );
-      }
-    } catch {
-      // CHAP and EAP are not offered: the code must reach the engine, so PAP only.
-      return { flow: 'invalid', username, outcome: invalidRequest };
-    }
-    const context: LoginContext = {
-      frontEnd: 'radius',
-      client: client.name,
-      application:
-        attributeValue(request, Attribute.NasIdentifier)?.toString('utf8') ||
-        `RADIUS ${client.name}`,
-      ...sourceOf(request),
-      ...(unproven ? { unproven } : {}),
-    };
-    if (state !== undefined) {
-      const options = { username, context };
-      if (password === '') {
-        return {
-          flow: 'push',
-          username,
-          outcome: await auth.answerPush(state, { ...options, signal: closing.signal }),
-        };
-      }
-      return { flow: 'code', username, outcome: await auth.answerCode(state, password, options) };
-    }
-    const codeAppended =
-      client.otpMode === 'append' ? 'required' : client.otpMode === 'both' ? 'optional' : undefined;
-    return {
-      flow: codeAppended === undefined ? 'password' : 'append',
-      username,
-      outcome: await auth.login({
-        username,
-        password,
-        context,
-        ...(codeAppended === undefined ? {} : { codeAppended }),
-      }),
-    };
   };
 
   socket.on('message', (datagram, from) => {
@@ -219,71 +157,5 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
 
     /** A client added or changed by this process is used at once. */
     clientsChanged: () => clients.invalidate(),
-  };
-}
-
-const invalidRequest: AuthOutcome = {
-  result: 'reject',
-  message: 'Authentication failed.',
-  reason: 'pap-required',
-};
-
-function responseCode(outcome: AuthOutcome): number {
-  switch (outcome.result) {
-    case 'accept':
-      return RadiusCode.AccessAccept;
-    case 'reject':
-      return RadiusCode.AccessReject;
-    default:
-      return RadiusCode.AccessChallenge;
-  }
-}
-
-/** The attributes after Message-Authenticator: Reply-Message always, State with a challenge. */
-function answer(outcome: AuthOutcome): RadiusAttribute[] {
-  switch (outcome.result) {
-    case 'accept':
-      return [
-        ...textAttributes(Attribute.ReplyMessage, `Welcome, ${outcome.username}`),
-        // Class: opaque, echoed by the NAS in accounting (RFC 2865 section 5.25).
-        {
-          type: Attribute.Class,
-          value: Buffer.from(`tokenward:${randomBytes(12).toString('hex')}`),
-        },
-      ];
-    case 'reject':
-      return textAttributes(Attribute.ReplyMessage, outcome.message);
-    default:
-      return [
-        { type: Attribute.State, value: Buffer.from(outcome.sessionId) },
-        ...textAttributes(Attribute.ReplyMessage, outcome.message),
-      ];
-  }
-}
-
-/** The user's address as the NAS reports it (Calling-Station-Id), when it is one. */
-function sourceOf(request: RadiusPacket): { sourceIp?: string } {
-  const calling = attributeValue(request, Attribute.CallingStationId)?.toString('utf8');
-  return calling === undefined || calling === '' ? {} : { sourceIp: calling.slice(0, 64) };
-}
-
-/**
- * At most one log line per source and reason every 10 s, so a flood of garbage does not become
- * a flood of log lines; the next line says how many were not logged.
- */
-function createDropLogLimiter(intervalMs = 10_000) {
-  const seen = new Map<string, { until: number; suppressed: number }>();
-  return {
-    /** The count suppressed since the last line, or undefined to stay quiet now. */
-    note(key: string, now: number): number | undefined {
-      const entry = seen.get(key);
-      if (entry !== undefined && now < entry.until) {
-        entry.suppressed++;
-        return undefined;
-      }
-      if (seen.size > 10_000) seen.clear();
-      seen.set(key, { until: now + intervalMs, suppressed: 0 });
-      return entry?.suppressed ?? 0;
-    },
   };
 }

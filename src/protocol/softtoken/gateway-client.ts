@@ -1,6 +1,10 @@
 import { TokenwardError } from '../../core/errors.js';
 import { signGatewayRequest } from '../../crypto/gateway-signature.js';
-import type { GatewayMessageName, GatewayRequests } from './messages.js';
+import type { GatewayMessageName, GatewayRequests, MessageError } from './messages.js';
+import { createResponseChecker, type SoftTokenResponse } from './response-checker.js';
+import type { GatewayResponses } from './responses.js';
+
+export type { SoftTokenResponse } from './response-checker.js';
 
 /** A gateway's identity towards the provisioner. */
 export interface GatewayCredentials {
@@ -20,14 +24,15 @@ export type GatewayMessageFields<N extends GatewayMessageName> = Omit<
   'serial_number' | '__device_version' | '__device_build' | '__clustered_sns' | '__sealing_key'
 >;
 
-export interface SoftTokenResponse {
-  readonly status: number;
-  /** The response's `d` object. */
-  readonly d: Record<string, unknown> & {
-    result: number;
-    error: { code: string; message: string } | null;
-  };
+/** An answer before it is checked against its message's schema: `result`, maybe `error`. */
+export interface UncheckedResponse {
+  readonly result: number;
+  readonly error?: MessageError | null;
+  readonly [field: string]: unknown;
 }
+
+/** The answer to gateway message N. */
+export type GatewayAnswer<N extends GatewayMessageName> = SoftTokenResponse<GatewayResponses[N]>;
 
 /**
  * Sends gateway messages to a provisioner: builds the ASMX envelope with the gateway fields and
@@ -40,12 +45,13 @@ export function createGatewayClient(
   clock: () => number = Date.now,
 ) {
   const endpoint = new URL('/SoftToken/Provisioning.asmx/Process', baseUrl);
+  const checker = createResponseChecker();
   return {
     async send<N extends GatewayMessageName>(
       name: N,
       fields: GatewayMessageFields<N>,
       signal?: AbortSignal,
-    ): Promise<SoftTokenResponse> {
+    ): Promise<GatewayAnswer<N>> {
       const body = JSON.stringify({
         d: {
           __type: `SoftToken.${name}Request`,
@@ -62,7 +68,7 @@ export function createGatewayClient(
           ...fields,
         },
       });
-      return postSoftToken(
+      const answer = await postSoftToken(
         endpoint,
         body,
         {
@@ -75,19 +81,23 @@ export function createGatewayClient(
         },
         signal,
       );
+      return { status: answer.status, d: checker.gateway(name, answer.d) };
     },
   };
 }
 
 export type GatewayClient = ReturnType<typeof createGatewayClient>;
 
-/** POSTs one SoftToken body and returns the status and the `d` object of the answer. */
+/**
+ * POSTs one SoftToken body and returns the status and the `d` object of the answer, unchecked
+ * beyond `result` (the sender checks it against the message's schema).
+ */
 export async function postSoftToken(
   endpoint: URL,
   body: string,
   headers: Record<string, string> = {},
   signal?: AbortSignal,
-): Promise<SoftTokenResponse> {
+): Promise<SoftTokenResponse<UncheckedResponse>> {
   const response = await fetch(endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
@@ -95,7 +105,7 @@ export async function postSoftToken(
     ...(signal === undefined ? {} : { signal }),
   });
   const parsed = (await response.json().catch(() => undefined)) as
-    | { d?: SoftTokenResponse['d'] }
+    | { d?: { result?: unknown; error?: MessageError | null } }
     | undefined;
   const d = parsed?.d;
   if (typeof d !== 'object' || d === null || typeof d.result !== 'number') {
@@ -103,5 +113,5 @@ export async function postSoftToken(
       message: `${endpoint.origin} answered HTTP ${response.status}, but not as a Tokenward provisioner. Check the address: it is the provisioner's (tokenward provisioner serve, port 8440 by default), not the gateway's.`,
     });
   }
-  return { status: response.status, d };
+  return { status: response.status, d: { ...d, result: d.result } };
 }

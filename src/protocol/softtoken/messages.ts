@@ -6,6 +6,8 @@
 export interface MessageError {
   readonly code: string;
   readonly message: string;
+  /** Facts the caller may act on, e.g. `retry_after` (seconds). */
+  readonly [fact: string]: string | number;
 }
 
 export interface ClusterMember {

@@ -1,7 +1,12 @@
 import { type KeyObject, randomBytes } from 'node:crypto';
-import { postSoftToken, type SoftTokenResponse } from './gateway-client.js';
+import { postSoftToken } from './gateway-client.js';
 import type { MobileMessageName, MobileRequests } from './messages.js';
 import { signMobileRequest } from './mobile-signature.js';
+import type { ResponseChecker, SoftTokenResponse } from './response-checker.js';
+import type { MobileResponses } from './responses.js';
+
+/** The answer to phone message N. */
+export type MobileAnswer<N extends MobileMessageName> = SoftTokenResponse<MobileResponses[N]>;
 
 export type MobileMessageFields<N extends MobileMessageName> = Omit<
   MobileRequests[N],
@@ -18,15 +23,17 @@ export interface PhoneIdentity {
 export function createMobileClient(
   baseUrl: string,
   phone: PhoneIdentity,
-  clock: () => number = Date.now,
+  clock: () => number,
+  /** Made once per phone (createResponseChecker), not per message. */
+  checker: ResponseChecker,
 ) {
   const endpoint = new URL('/SoftToken/Provisioning.asmx/Mobile', baseUrl);
   return {
-    send<N extends MobileMessageName>(
+    async send<N extends MobileMessageName>(
       name: N,
       fields: MobileMessageFields<N>,
       signal?: AbortSignal,
-    ): Promise<SoftTokenResponse> {
+    ): Promise<MobileAnswer<N>> {
       const message = signMobileRequest(phone.identityPrivateKey, {
         __type: `SoftToken.${name}Request`,
         __version: '4',
@@ -35,7 +42,8 @@ export function createMobileClient(
         nonce: randomBytes(16).toString('base64url'),
         ...fields,
       });
-      return postSoftToken(endpoint, JSON.stringify({ d: message }), {}, signal);
+      const answer = await postSoftToken(endpoint, JSON.stringify({ d: message }), {}, signal);
+      return { status: answer.status, d: checker.mobile(name, answer.d) };
     },
   };
 }

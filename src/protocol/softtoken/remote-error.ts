@@ -1,11 +1,10 @@
 import { type ErrorCode, errorCatalog, TokenwardError } from '../../core/errors.js';
-import type { SoftTokenResponse } from './gateway-client.js';
+import type { SoftTokenResponse } from './response-checker.js';
+import type { ResponseBase } from './responses.js';
 
 /** The provisioner's refusal as a local error with the same code, message and facts. */
-export function remoteError(response: SoftTokenResponse): TokenwardError {
-  const error = response.d.error as
-    | (Record<string, string | number> & { code: string; message: string })
-    | null;
+export function remoteError(response: SoftTokenResponse<ResponseBase>): TokenwardError {
+  const { error } = response.d;
   const code =
     error !== null && error.code in errorCatalog ? (error.code as ErrorCode) : 'TW_INTERNAL';
   const {

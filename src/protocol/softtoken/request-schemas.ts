@@ -1,3 +1,4 @@
+import { ACTIVATION_EXPIRY_HOURS, TOKENS_PER_MESSAGE } from '../../core/limits.js';
 import type { GatewayMessageName, MobileMessageName } from './messages.js';
 
 /**
@@ -50,7 +51,7 @@ function tokenList(item: Schema, itemRequired: string[], minItems = 1): Schema {
   return {
     type: 'array',
     minItems,
-    maxItems: 1000,
+    maxItems: TOKENS_PER_MESSAGE,
     items: {
       type: 'object',
       properties: item,
@@ -94,7 +95,11 @@ export const gatewayRequestSchemas: Record<GatewayMessageName, Schema> = {
       tokens: tokenList(
         {
           token: serial,
-          expire_hours: { type: 'integer', minimum: 1, maximum: 168 },
+          expire_hours: {
+            type: 'integer',
+            minimum: ACTIVATION_EXPIRY_HOURS.min,
+            maximum: ACTIVATION_EXPIRY_HOURS.max,
+          },
           label: shortText(128),
         },
         ['token'],

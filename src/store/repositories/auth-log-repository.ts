@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AuthLogTable, AuthResult, Database } from '../schema.js';
+import type { AuthResult } from '../../core/login-terms.js';
+import type { AuthLogTable, Database } from '../schema.js';
 import { sortableId } from '../sortable-id.js';
 
 export type AuthLogEntry = Selectable<AuthLogTable>;

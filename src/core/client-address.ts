@@ -1,9 +1,9 @@
 import { type BlockList, isIP } from 'node:net';
-import { TokenwardError } from '../../core/errors.js';
+import { TokenwardError } from './errors.js';
 
 /**
  * A RADIUS client's source: one address or a CIDR block, IPv4 or IPv6. Returns the canonical
- * text; an address that is neither is a TW_INPUT_INVALID naming it.
+ * text; an address that is neither is a TW_ADDRESS_INVALID naming it.
  */
 export function parseClientAddress(text: string): string {
   const [address = '', prefix, ...rest] = text.trim().split('/');
@@ -15,8 +15,9 @@ export function parseClientAddress(text: string): string {
     rest.length > 0 ||
     (prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || (bits ?? 0) > maxBits))
   ) {
-    throw new TokenwardError('TW_INPUT_INVALID', {
+    throw new TokenwardError('TW_ADDRESS_INVALID', {
       message: `"${text}" is not an IP address or CIDR block (e.g. 10.0.0.1 or 10.0.0.0/24).`,
+      data: { field: 'address' },
     });
   }
   return bits === undefined ? address : `${address}/${bits}`;

@@ -1,0 +1,44 @@
+import { DEFAULT_RADIUS_PORT } from '../../gateway/radius/radius-server.js';
+import { startGatewayService } from '../../gateway/service.js';
+import type { Output } from '../command.js';
+import { parseListen } from '../data-options.js';
+import { serveUntilStopped } from '../serve-until-stopped.js';
+import { gatewayAction } from './gateway-action.js';
+
+/** `gateway serve`: the node's listeners and its poll loop, until stopped. */
+export function serveCommand(output: Output) {
+  return gatewayAction(
+    'serve',
+    'run the gateway: poll the token server (every 10 s while a token waits, else 60 s)',
+    async ({ gateway, auth, log }, _args, options) => {
+      const service = await startGatewayService({
+        gateway,
+        auth,
+        log,
+        ...(options.http === undefined
+          ? {}
+          : { http: parseListen(String(options.http), '--http') }),
+        ...(options.radius === undefined
+          ? {}
+          : { radius: parseListen(String(options.radius), '--radius', DEFAULT_RADIUS_PORT) }),
+        onPollFailed: (error) => output.err(`Poll failed: ${error.message} (${error.code})`),
+      });
+      if (service.radius !== undefined) {
+        output.out(`RADIUS: ${service.radius.host}:${service.radius.port}/udp (authentication)`);
+      }
+      if (service.httpUrl !== undefined) {
+        const base = service.httpUrl;
+        output.out(`Gateway HTTP: ${base} (login API ${base}/api/v1/auth, health ${base}/healthz)`);
+      }
+      output.out('Tokenward gateway is running: polling the token server. Press Ctrl-C to stop.');
+      await serveUntilStopped(output, service.close);
+    },
+  )
+    .option('--provisioner <url>', 'the provisioning service, if it moved since enrolment')
+    .option('--http <host:port>', 'serve HTTP: the login API and /healthz')
+    .option(
+      '--radius <host[:port]>',
+      `answer RADIUS on UDP (port ${DEFAULT_RADIUS_PORT} if left out)`,
+    )
+    .option('--log-level <level>', 'fatal, error, warn, info or debug', 'info');
+}

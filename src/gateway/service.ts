@@ -1,0 +1,95 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { TokenwardError } from '../core/errors.js';
+import { warningCatalog } from '../core/warnings.js';
+import { bindOrExplain } from '../http/listen-error.js';
+import type { AuthEngine } from './auth/auth-engine.js';
+import type { Gateway } from './gateway.js';
+import { buildGatewayServer } from './http/server.js';
+import { startPollLoop } from './poll-loop.js';
+import { createRadiusServer } from './radius/radius-server.js';
+
+export interface Listen {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface GatewayServiceOptions {
+  readonly gateway: Gateway;
+  readonly auth: AuthEngine;
+  readonly log: Logger;
+  /** The login API, console and /healthz. */
+  readonly http?: Listen;
+  /** RADIUS authentication (UDP). */
+  readonly radius?: Listen;
+  /** Told when a polling round fails (the token server or the database is away). */
+  readonly onPollFailed: (error: TokenwardError) => void;
+  /** Runs once the listeners are bound, before polling starts (the all-in-one's first setup). */
+  readonly beforePolling?: () => Promise<void>;
+}
+
+/**
+ * A running gateway node (`gateway serve` and `up`): its HTTP and RADIUS listeners and the
+ * poll loop. A listener that cannot bind names its flag; what was started is stopped again.
+ */
+export async function startGatewayService(options: GatewayServiceOptions) {
+  const { gateway, auth, log } = options;
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closeOne of closers.splice(0).reverse()) await closeOne();
+  };
+  try {
+    let httpUrl: string | undefined;
+    if (options.http !== undefined) {
+      const listen = options.http;
+      const http = buildGatewayServer({ gateway, log, auth, console: true });
+      await bindOrExplain(() => http.listen(listen), { ...listen, flag: '--http' });
+      closers.push(() => http.close());
+      httpUrl = urlOf(listen.host, http.server.address());
+    }
+    let radius: { host: string; port: number } | undefined;
+    const radiusServer =
+      options.radius === undefined ? undefined : createRadiusServer({ gateway, auth, log });
+    if (radiusServer !== undefined && options.radius !== undefined) {
+      const listen = options.radius;
+      radius = await bindOrExplain(() => radiusServer.listen(listen.host, listen.port), {
+        ...listen,
+        flag: '--radius',
+        transport: 'udp',
+      });
+      closers.push(() => radiusServer.close());
+    }
+    await options.beforePolling?.();
+    radiusServer?.clientsChanged();
+    if (radiusServer !== undefined) await warnOfOptionalAuthenticators(gateway, log);
+    const poller = startPollLoop({ gateway, onRoundFailed: options.onPollFailed });
+    closers.push(() => poller.stop());
+    return {
+      httpUrl,
+      radius,
+      /** Stops polling and the listeners; what is in flight finishes first. */
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export type GatewayService = Awaited<ReturnType<typeof startGatewayService>>;
+
+async function warnOfOptionalAuthenticators(gateway: Gateway, log: Logger): Promise<void> {
+  for (const client of await gateway.listRadiusClients()) {
+    if (client.messageAuthenticator === 'optional') {
+      log.warn(
+        { code: 'TW_WARN_RADIUS_MESSAGE_AUTHENTICATOR_OPTIONAL', client: client.name },
+        warningCatalog.TW_WARN_RADIUS_MESSAGE_AUTHENTICATOR_OPTIONAL,
+      );
+    }
+  }
+}
+
+export function urlOf(host: string, address: string | AddressInfo | null): string {
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}

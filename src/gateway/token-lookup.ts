@@ -1,0 +1,27 @@
+import { TokenwardError } from '../core/errors.js';
+import { parseSerial } from '../core/serial.js';
+import type { Fortitoken } from '../store/repositories/fortitoken-repository.js';
+import type { GatewayRepositories } from '../store/store.js';
+import { notFound } from '../store/unique-violation.js';
+
+/** The token a serial names, or TW_STORE_NOT_FOUND naming it. */
+export async function tokenNamed(
+  repositories: Pick<GatewayRepositories, 'fortitokens'>,
+  serial: string,
+): Promise<Fortitoken> {
+  const token = await repositories.fortitokens.find(parseSerial(serial));
+  if (token === undefined) throw notFound(`Token ${serial}`);
+  return token;
+}
+
+/** A token of the licences that no user holds and no phone has. */
+export async function freeToken(
+  repositories: Pick<GatewayRepositories, 'fortitokens' | 'users'>,
+): Promise<string> {
+  const taken = new Set((await repositories.users.list()).map((u) => u.tokenSerial));
+  const free = (await repositories.fortitokens.list({ state: 'new' })).find(
+    (t) => !taken.has(t.serial),
+  );
+  if (free === undefined) throw new TokenwardError('TW_TOKEN_NO_FREE');
+  return free.serial;
+}
