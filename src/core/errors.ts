@@ -505,6 +505,12 @@ export const errorCatalog = {
     expose: true,
     message: 'TLS needs both --tls-cert and --tls-key.',
   },
+  TW_AUTH_BUSY: {
+    status: 503,
+    expose: true,
+    message:
+      'The gateway is checking as many passwords as it can right now. Try again in a second; a RADIUS client retries or fails over by itself.',
+  },
   TW_SETTING_INVALID: {
     status: 400,
     expose: true,

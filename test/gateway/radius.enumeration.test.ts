@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type PasswordHasher, scryptHasher } from '../../src/gateway/auth/first-factor.js';
+import { defaultHasher, type PasswordHasher } from '../../src/gateway/auth/first-factor.js';
 import { newRadiusClient } from '../../src/gateway/new-radius-client.js';
 import { createRadiusServer } from '../../src/gateway/radius/radius-server.js';
 import { createLogger } from '../../src/log/create-logger.js';
@@ -18,10 +18,10 @@ describe('RADIUS: user enumeration by timing', { skip: radclientComponent.skip }
   let port: number;
   let verifies = 0;
   const counting: PasswordHasher = {
-    hash: scryptHasher.hash,
+    hash: defaultHasher.hash,
     verify: (password, stored) => {
       verifies++;
-      return scryptHasher.verify(password, stored);
+      return defaultHasher.verify(password, stored);
     },
   };
 

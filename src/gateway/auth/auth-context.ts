@@ -4,7 +4,7 @@ import type { GatewayStore } from '../../store/store.js';
 import type { GatewaySettings } from '../gateway-settings.js';
 import type { Notifier } from '../notifier.js';
 import type { ProvisionerConnection } from '../provisioner-link.js';
-import type { FirstFactor } from './first-factor.js';
+import type { FirstFactor, PasswordHasher } from './first-factor.js';
 import type { LoginRegulation } from './login-regulation.js';
 
 /** What every step of a login is given (built once per node by createAuthEngine). */
@@ -24,5 +24,7 @@ export interface AuthContext {
   /** How long a challenge waits for its answer. */
   readonly sessionMs: number;
   readonly firstFactor: FirstFactor;
+  /** Password hashing behind the bounded queue (the first factor's, and rehashes). */
+  readonly passwords: PasswordHasher;
   readonly regulation: LoginRegulation;
 }

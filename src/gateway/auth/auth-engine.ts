@@ -7,7 +7,8 @@ import type { Notifier } from '../notifier.js';
 import type { ProvisionerConnection } from '../provisioner-link.js';
 import type { AuthContext } from './auth-context.js';
 import { answerCode } from './code-answer.js';
-import { createFirstFactor, type PasswordHasher, scryptHasher } from './first-factor.js';
+import { createFirstFactor, defaultHasher, type PasswordHasher } from './first-factor.js';
+import { createHashPool, type HashPoolLimits } from './hash-pool.js';
 import { createLoginRegulation } from './login-regulation.js';
 import type { ResumeOptions } from './login-session.js';
 import { type PasswordLogin, passwordLogin } from './password-login.js';
@@ -28,8 +29,10 @@ export interface AuthEngineDependencies {
   readonly node?: string | undefined;
   /** How long a challenge waits for its answer (default 120 s). */
   readonly sessionSeconds?: number;
-  /** Password hashing (default: scrypt on the thread pool). */
+  /** Password hashing (default: argon2id on the thread pool). */
   readonly passwords?: PasswordHasher | undefined;
+  /** How many hashes run and wait at once (default: one per core, 64 waiting). */
+  readonly hashPool?: HashPoolLimits;
   /** Shared with the gateway of the same node, so a settings change applies at once. */
   readonly settings?: GatewaySettings;
 }
@@ -42,6 +45,7 @@ export interface AuthEngineDependencies {
  */
 export function createAuthEngine(deps: AuthEngineDependencies) {
   const clock = deps.clock ?? Date.now;
+  const passwords = createHashPool(deps.passwords ?? defaultHasher, deps.hashPool);
   const ctx: AuthContext = {
     store: deps.store,
     cipher: deps.cipher,
@@ -53,7 +57,8 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     monotonic: deps.monotonic ?? (() => performance.now()),
     node: deps.node,
     sessionMs: (deps.sessionSeconds ?? 120) * 1000,
-    firstFactor: createFirstFactor(deps.passwords ?? scryptHasher),
+    firstFactor: createFirstFactor(passwords),
+    passwords,
     regulation: createLoginRegulation(deps.store),
   };
   return {

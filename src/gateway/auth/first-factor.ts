@@ -2,19 +2,27 @@ import { randomBytes } from 'node:crypto';
 import { isTokenwardError } from '../../core/errors.js';
 import { hashPassword, verifyPassword } from '../../crypto/password-hash.js';
 
-/** Where password hashes are made and checked (the default: scrypt on libuv's thread pool). */
+/** Where password hashes are made and checked (the default: argon2id on libuv's thread pool). */
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(password: string, stored: string): Promise<boolean>;
 }
 
-export const scryptHasher: PasswordHasher = { hash: hashPassword, verify: verifyPassword };
+export const defaultHasher: PasswordHasher = {
+  hash: (p) => hashPassword(p),
+  verify: verifyPassword,
+};
 
 /** RADIUS append mode: the code must trail the password, or may. */
 export type CodeAppended = 'required' | 'optional';
 
 export type FirstFactorVerdict =
-  | { readonly right: true; readonly code?: string }
+  | {
+      readonly right: true;
+      /** The password that matched (in memory only: it is rehashed when its hash is old). */
+      readonly password: string;
+      readonly code?: string;
+    }
   | { readonly right: false; readonly hashInvalid?: true };
 
 /**
@@ -62,7 +70,9 @@ export function createFirstFactor(hasher: PasswordHasher) {
       const index = results.indexOf(true);
       const winner = index < 0 ? undefined : tries[index];
       if (winner === undefined) return { right: false };
-      return winner.code === undefined ? { right: true } : { right: true, code: winner.code };
+      return winner.code === undefined
+        ? { right: true, password: winner.password }
+        : { right: true, password: winner.password, code: winner.code };
     } catch (error) {
       if (isTokenwardError(error, 'TW_PASSWORD_HASH_INVALID')) {
         return { right: false, hashInvalid: true };

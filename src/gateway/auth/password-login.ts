@@ -4,6 +4,7 @@ import { tokenCodeDecision } from './code-answer.js';
 import type { CodeAppended } from './first-factor.js';
 import { type Attempt, concludeLogin } from './login-decision.js';
 import { userBarred } from './login-session.js';
+import { rehashIfOld } from './password-rehash.js';
 import { challengeSecondFactor } from './second-factor.js';
 
 export interface PasswordLogin {
@@ -71,6 +72,7 @@ export async function passwordLogin(ctx: AuthContext, input: PasswordLogin): Pro
       failure: 'password',
     });
   }
+  rehashIfOld(ctx, user, password.password);
   if (user.twoFactor === 'disable') {
     return concludeLogin(ctx, attempt, { result: 'accept', reason: 'password' });
   }

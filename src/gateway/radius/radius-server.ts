@@ -121,10 +121,15 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
   socket.on('message', (datagram, from) => {
     const handled = handle(datagram, from).catch((error: unknown) => {
       // No answer: the NAS retries, then fails over to its next RADIUS server (docs/radius.md).
-      if (isTokenwardError(error, 'TW_STORE_UNAVAILABLE')) {
+      if (
+        isTokenwardError(error, 'TW_STORE_UNAVAILABLE') ||
+        isTokenwardError(error, 'TW_AUTH_BUSY')
+      ) {
         log.warn(
           { code: error.code, source: from.address },
-          'radius request unanswered: database away',
+          error.code === 'TW_AUTH_BUSY'
+            ? 'radius request unanswered: password checks queue full'
+            : 'radius request unanswered: database away',
         );
       } else {
         log.error({ err: error, source: from.address }, 'radius request failed');

@@ -57,6 +57,20 @@ export function createUserRepository(db: Kysely<Database>) {
       return result.numUpdatedRows === 1n;
     },
 
+    /**
+     * Swaps the stored hash for a stronger one of the same password, only if it is still `from`
+     * (an admin who set a new password meanwhile wins).
+     */
+    async replacePasswordHash(name: string, from: string, to: string, now: number) {
+      const result = await db
+        .updateTable('users')
+        .set({ passwordHash: to, updatedAt: now })
+        .where('name', '=', name)
+        .where('passwordHash', '=', from)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
+
     async remove(name: string): Promise<boolean> {
       const result = await db.deleteFrom('users').where('name', '=', name).executeTakeFirst();
       return result.numDeletedRows === 1n;
