@@ -25,6 +25,7 @@ for (const { engine, skip } of engines) {
       });
       const held: PasswordHasher = {
         hash: defaultHasher.hash,
+        needsRehash: defaultHasher.needsRehash,
         verify: async (password, stored) => {
           started++;
           await gate;

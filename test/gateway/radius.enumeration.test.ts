@@ -19,6 +19,7 @@ describe('RADIUS: user enumeration by timing', { skip: radclientComponent.skip }
   let verifies = 0;
   const counting: PasswordHasher = {
     hash: defaultHasher.hash,
+    needsRehash: defaultHasher.needsRehash,
     verify: (password, stored) => {
       verifies++;
       return defaultHasher.verify(password, stored);

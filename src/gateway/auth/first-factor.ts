@@ -1,17 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { isTokenwardError } from '../../core/errors.js';
-import { hashPassword, verifyPassword } from '../../crypto/password-hash.js';
+import {
+  type Argon2Parameters,
+  DEFAULT_ARGON2_PARAMETERS,
+  hashPassword,
+  passwordNeedsRehash,
+  verifyPassword,
+} from '../../crypto/password-hash.js';
 
 /** Where password hashes are made and checked (the default: argon2id on libuv's thread pool). */
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(password: string, stored: string): Promise<boolean>;
+  /** Whether a stored hash is older or weaker than what `hash` makes now. */
+  needsRehash(stored: string): boolean;
 }
 
-export const defaultHasher: PasswordHasher = {
-  hash: (p) => hashPassword(p),
-  verify: verifyPassword,
-};
+/** argon2id with `parameters` (OWASP's by default); hashes of any other kind are rehashed. */
+export function argon2Hasher(
+  parameters: Argon2Parameters = DEFAULT_ARGON2_PARAMETERS,
+): PasswordHasher {
+  return {
+    hash: (password) => hashPassword(password, parameters),
+    verify: verifyPassword,
+    needsRehash: (stored) => passwordNeedsRehash(stored, parameters),
+  };
+}
+
+export const defaultHasher: PasswordHasher = argon2Hasher();
 
 /** RADIUS append mode: the code must trail the password, or may. */
 export type CodeAppended = 'required' | 'optional';

@@ -46,5 +46,6 @@ export function createHashPool(
   return {
     hash: (password) => run(() => hasher.hash(password)),
     verify: (password, stored) => run(() => hasher.verify(password, stored)),
+    needsRehash: (stored) => hasher.needsRehash(stored),
   };
 }

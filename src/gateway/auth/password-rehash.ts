@@ -1,5 +1,4 @@
 import { isTokenwardError } from '../../core/errors.js';
-import { passwordNeedsRehash } from '../../crypto/password-hash.js';
 import type { User } from '../../store/repositories/user-repository.js';
 import type { AuthContext } from './auth-context.js';
 
@@ -9,7 +8,7 @@ import type { AuthContext } from './auth-context.js';
  * now (the hash queue is full, the store is away) waits for the next login.
  */
 export function rehashIfOld(ctx: AuthContext, user: User, password: string): void {
-  if (!passwordNeedsRehash(user.passwordHash)) return;
+  if (!ctx.passwords.needsRehash(user.passwordHash)) return;
   void (async () => {
     const stronger = await ctx.passwords.hash(password);
     await ctx.store.users.replacePasswordHash(user.name, user.passwordHash, stronger, ctx.clock());
