@@ -12,5 +12,13 @@ export type FrontEnd = 'http' | 'radius' | 'cli';
 export type AuthResult = 'accept' | 'reject' | 'challenge';
 export const AUTH_RESULTS: readonly AuthResult[] = ['accept', 'reject', 'challenge'];
 
+/**
+ * How a RADIUS client sends the second factor: `challenge` (password, then a code or push in
+ * answer to an Access-Challenge), `append` (password and code in one User-Password), `both`, or
+ * `token` (the code alone: the NAS checked the password itself, e.g. against a directory).
+ */
+export type OtpMode = 'challenge' | 'append' | 'both' | 'token';
+export const OTP_MODES: readonly OtpMode[] = ['challenge', 'append', 'both', 'token'];
+
 /** A user's or admin's switch (FortiOS `status`). */
 export type EnableStatus = 'enable' | 'disable';

@@ -1,6 +1,6 @@
 import { parseClientAddress } from '../core/client-address.js';
 import { isTokenwardError, TokenwardError } from '../core/errors.js';
-import { TWO_FACTORS } from '../core/login-terms.js';
+import { OTP_MODES, TWO_FACTORS } from '../core/login-terms.js';
 import { parseEmailAddress, parseFreeText, parseName, parsePhoneNumber } from '../core/names.js';
 import { checkPasswordPolicy, PASSWORD_MIN_LENGTH } from '../core/password-policy.js';
 import { parseSerial } from '../core/serial.js';
@@ -254,7 +254,7 @@ async function radiusClient(
         next.messageAuthenticator = choice(setting, ['require', 'optional'] as const);
         break;
       case 'otp-mode':
-        next.otpMode = choice(setting, ['challenge', 'append', 'both'] as const);
+        next.otpMode = choice(setting, OTP_MODES);
         break;
       default:
         invalid(setting.line, `unknown setting "${setting.key}" in "config user radius-client"`);

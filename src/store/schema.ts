@@ -1,6 +1,6 @@
 import type { ActivationCodeKind } from '../core/activation-code.js';
 import type { LicenceKind } from '../core/licence.js';
-import type { AuthMethod, AuthResult, FrontEnd, TwoFactor } from '../core/login-terms.js';
+import type { AuthMethod, AuthResult, FrontEnd, OtpMode, TwoFactor } from '../core/login-terms.js';
 import type { OtpAlgorithm, OtpDigits, OtpPeriod } from '../core/otp-parameters.js';
 import type { TokenState, UnlockedTokenState } from '../core/token-state.js';
 
@@ -190,7 +190,7 @@ export interface RadiusClientsTable {
   address: string;
   secretEnc: string;
   messageAuthenticator: 'require' | 'optional';
-  otpMode: 'challenge' | 'append' | 'both';
+  otpMode: OtpMode;
   createdAt: number;
 }
 

@@ -1,3 +1,4 @@
+import { OTP_MODES } from '../../core/login-terms.js';
 import { warningCatalog } from '../../core/warnings.js';
 import { command, type Output, parseChoice, table } from '../command.js';
 import { secretFromStdin } from '../stdin-secret.js';
@@ -42,11 +43,7 @@ export function radiusClientCommands(output: Output) {
             options.messageAuthenticator,
             ['require', 'optional'] as const,
           ),
-          otpMode: parseChoice('--otp-mode', options.otpMode, [
-            'challenge',
-            'append',
-            'both',
-          ] as const),
+          otpMode: parseChoice('--otp-mode', options.otpMode, OTP_MODES),
         });
         output.out(
           `RADIUS client ${client.name}: ${client.address}, otp-mode ${client.otpMode}, Message-Authenticator ${client.messageAuthenticator}.`,
@@ -65,7 +62,11 @@ export function radiusClientCommands(output: Output) {
       )
       .option('--secret-stdin', 'read the shared secret from standard input')
       .option('--message-authenticator <mode>', 'require (default) or optional', 'require')
-      .option('--otp-mode <mode>', 'challenge, append or both', 'both'),
+      .option(
+        '--otp-mode <mode>',
+        'challenge, append, both, or token (the NAS checked the password; only the code comes)',
+        'both',
+      ),
   );
   radiusClient.addCommand(
     gatewayAction('list', 'list RADIUS clients (never their secrets)', async ({ gateway }) => {

@@ -7,6 +7,7 @@ import type { Notifier } from '../notifier.js';
 import type { ProvisionerConnection } from '../provisioner-link.js';
 import type { AuthContext } from './auth-context.js';
 import { answerCode } from './code-answer.js';
+import { type CodeLogin, codeLogin } from './code-login.js';
 import { createFirstFactor, defaultHasher, type PasswordHasher } from './first-factor.js';
 import { createHashPool, type HashPoolLimits } from './hash-pool.js';
 import { createLoginRegulation } from './login-regulation.js';
@@ -63,6 +64,8 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
   };
   return {
     login: (input: PasswordLogin) => passwordLogin(ctx, input),
+    /** The code alone (a RADIUS client in `otp-mode token` checked the password itself). */
+    loginWithCode: (input: CodeLogin) => codeLogin(ctx, input),
     answerCode: (sessionId: string, code: string, options: ResumeOptions = {}) =>
       answerCode(ctx, sessionId, code, options),
     answerPush: (sessionId: string, options: ResumeOptions & { signal?: AbortSignal } = {}) =>

@@ -36,6 +36,8 @@ export const AUTH_REASONS = {
   'code-mismatch': 'wrong e-mailed or texted code (counted)',
   'code-expired': 'the e-mailed or texted code ran out',
   'code-missing': 'RADIUS append mode without a code',
+  'token-only-unsupported':
+    'a token-only RADIUS client (otp-mode token) for a user whose second factor is not a FortiToken',
   'otp-replay': "the code's step was already used",
   'session-invalid': 'the challenge session ran out, was used, or never existed',
   'session-user-mismatch': "a RADIUS State named another user's session",

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ACTIVATION_EXPIRY_HOURS } from '../../core/limits.js';
-import { AUTH_RESULTS, type AuthResult } from '../../core/login-terms.js';
+import { AUTH_RESULTS, type AuthResult, OTP_MODES, type OtpMode } from '../../core/login-terms.js';
 import type { Gateway } from '../gateway.js';
 import { GATEWAY_SETTINGS } from '../gateway-settings.js';
 
@@ -8,7 +8,7 @@ interface RadiusClientBody {
   name: string;
   address: string;
   secret: string;
-  otpMode?: 'challenge' | 'append' | 'both';
+  otpMode?: OtpMode;
 }
 
 interface SettingsBody {
@@ -59,7 +59,7 @@ export function consoleAdminRoutes(gateway: Gateway): FastifyPluginAsync {
               name: { type: 'string', maxLength: 64 },
               address: { type: 'string', maxLength: 64 },
               secret: { type: 'string', maxLength: 128 },
-              otpMode: { enum: ['challenge', 'append', 'both'] },
+              otpMode: { enum: OTP_MODES },
             },
           },
         },

@@ -7,7 +7,7 @@ import type { KnownClient } from './client-registry.js';
 import { invalidRequest } from './radius-answer.js';
 
 /** The login flow a request took, for the RADIUS log line. */
-export type Flow = 'password' | 'append' | 'code' | 'push' | 'invalid';
+export type Flow = 'password' | 'append' | 'token' | 'code' | 'push' | 'invalid';
 
 /**
  * One Access-Request as a login: the password (with an appended code per the client's
@@ -55,6 +55,13 @@ export async function decideRadiusRequest(
       };
     }
     return { flow: 'code', username, outcome: await auth.answerCode(state, password, options) };
+  }
+  if (client.otpMode === 'token') {
+    return {
+      flow: 'token',
+      username,
+      outcome: await auth.loginWithCode({ username, code: password, context }),
+    };
   }
   const codeAppended =
     client.otpMode === 'append' ? 'required' : client.otpMode === 'both' ? 'optional' : undefined;
