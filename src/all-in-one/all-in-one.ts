@@ -90,8 +90,6 @@ export async function startAllInOne(options: AllInOneOptions) {
     });
     closers.push(service.close);
     return {
-      /** The shared database, for tests and the demo's checks. */
-      store,
       provisioner,
       gateway: node.gateway,
       auth: node.auth,

@@ -105,7 +105,7 @@ describe('admin console in Chromium', { skip: chromiumComponent.skip }, () => {
     await form.getByLabel('Two-factor').selectOption('fortitoken');
     await form.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('User bob changed.').waitFor();
-    const bob = await running.store.users.find('bob');
+    const bob = (await running.gateway.listUsers()).find((user) => user.name === 'bob');
     assert.deepEqual([bob?.smsPhone, bob?.email], ['+15550123', 'bob@example.com']);
   });
 
@@ -126,7 +126,7 @@ describe('admin console in Chromium', { skip: chromiumComponent.skip }, () => {
     await row.getByText('locked', { exact: true }).waitFor();
     await row.getByRole('button', { name: 'Unlock bob' }).click();
     await page.getByText('bob unlocked.').waitFor();
-    assert.equal((await running.store.users.find('bob'))?.lockedAt, null);
+    assert.equal((await running.gateway.showUser('bob')).lockedAt, null);
     await page.getByRole('link', { name: 'Auth log' }).click();
     await page.locator('#log-rows tr', { hasText: 'password-mismatch,locked-out' }).waitFor();
     await shot('auth-log');
