@@ -1,8 +1,9 @@
 import type { AuthContext } from './auth-context.js';
 import type { AuthOutcome, LoginContext } from './auth-outcome.js';
 import { tokenCodeDecision } from './code-answer.js';
-import { type Attempt, concludeLogin } from './login-decision.js';
+import { concludeLogin } from './login-decision.js';
 import { userBarred } from './login-session.js';
+import { startLogin } from './login-start.js';
 
 export interface CodeLogin {
   readonly username: string;
@@ -17,19 +18,12 @@ export interface CodeLogin {
  * wrong code counts towards the lockout as after a password. Only FortiToken users can log in so.
  */
 export async function codeLogin(ctx: AuthContext, input: CodeLogin): Promise<AuthOutcome> {
-  const started = ctx.monotonic();
-  const user = await ctx.store.users.find(input.username);
-  const policy = await ctx.settings.policy();
-  const attempt: Attempt = {
+  const { attempt, user, sourceBlocked } = await startLogin(ctx, {
     username: input.username,
     method: 'fortitoken',
     context: input.context,
-    started,
-    unproven: input.context.unproven === true,
-    ...(user === undefined ? {} : { user }),
-    policy,
-  };
-  if ((await ctx.regulation.sourceBlockedSeconds(input.context, policy, ctx.clock())) > 0) {
+  });
+  if (sourceBlocked) {
     return concludeLogin(ctx, attempt, { result: 'reject', reason: 'source-blocked' });
   }
   if (user === undefined) {

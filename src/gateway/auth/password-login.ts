@@ -2,8 +2,9 @@ import type { AuthContext } from './auth-context.js';
 import type { AuthOutcome, LoginContext } from './auth-outcome.js';
 import { tokenCodeDecision } from './code-answer.js';
 import type { CodeAppended } from './first-factor.js';
-import { type Attempt, concludeLogin } from './login-decision.js';
+import { concludeLogin } from './login-decision.js';
 import { userBarred } from './login-session.js';
+import { startLogin } from './login-start.js';
 import { rehashIfOld } from './password-rehash.js';
 import { challengeSecondFactor } from './second-factor.js';
 
@@ -25,20 +26,13 @@ export interface PasswordLogin {
  * FortiToken user is checked in one go; otherwise a user with a second factor gets a challenge.
  */
 export async function passwordLogin(ctx: AuthContext, input: PasswordLogin): Promise<AuthOutcome> {
-  const started = ctx.monotonic();
-  const user = await ctx.store.users.find(input.username);
-  const policy = await ctx.settings.policy();
-  const attempt: Attempt = {
+  const { attempt, user, policy, sourceBlocked } = await startLogin(ctx, {
     username: input.username,
     method: 'password',
     context: input.context,
-    started,
-    unproven: input.context.unproven === true,
-    ...(user === undefined ? {} : { user }),
-    policy,
-  };
+  });
   // A source held back by its failures is refused before any password is checked.
-  if ((await ctx.regulation.sourceBlockedSeconds(input.context, policy, ctx.clock())) > 0) {
+  if (sourceBlocked) {
     return concludeLogin(ctx, attempt, { result: 'reject', reason: 'source-blocked' });
   }
   // Read once: its digits split an appended code, and the code check uses the same row.
