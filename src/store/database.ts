@@ -5,6 +5,7 @@ import pg from 'pg';
 import { TokenwardError } from '../core/errors.js';
 import { redactUrl } from '../core/redact-url.js';
 import type { Database } from './schema.js';
+import { withStatementCache } from './statement-cache.js';
 import { withOutagesCoded } from './store-unavailable.js';
 
 export type DatabaseEngine = 'sqlite' | 'postgres';
@@ -39,7 +40,10 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
     database.pragma('synchronous = NORMAL');
     return {
       engine: 'sqlite',
-      db: new Kysely({ dialect: withOutagesCoded(new SqliteDialect({ database })), plugins }),
+      db: new Kysely({
+        dialect: withOutagesCoded(new SqliteDialect({ database: withStatementCache(database) })),
+        plugins,
+      }),
     };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
