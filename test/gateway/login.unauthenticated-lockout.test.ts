@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LoginContext } from '../../src/gateway/auth/auth-outcome.js';
 import { newRadiusClient } from '../../src/gateway/new-radius-client.js';
-import { createRadiusServer } from '../../src/gateway/radius/radius-server.js';
-import { createLogger } from '../../src/log/create-logger.js';
 import { engines } from '../helpers/databases.js';
 import { gatewayWithAlice } from '../helpers/gateway-harness.js';
 import { radclient, radclientComponent } from '../helpers/radclient.js';
@@ -82,13 +80,7 @@ describe('RADIUS packets without Message-Authenticator count for nobody', {
         f.g.clock.now,
       ),
     );
-    const server = createRadiusServer({
-      gateway: f.g.gateway,
-      auth: f.g.auth,
-      log: createLogger({ level: 'silent' }),
-      clock: () => f.g.clock.now,
-    });
-    const { port } = await server.listen('127.0.0.1', 0);
+    const { server, port } = await f.g.radius();
     try {
       for (let i = 0; i < 12; i++) {
         const reply = await radclient(port, secret, [

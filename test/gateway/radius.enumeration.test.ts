@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { defaultHasher, type PasswordHasher } from '../../src/gateway/auth/first-factor.js';
 import { newRadiusClient } from '../../src/gateway/new-radius-client.js';
-import { createRadiusServer } from '../../src/gateway/radius/radius-server.js';
-import { createLogger } from '../../src/log/create-logger.js';
+import type { RadiusServer } from '../../src/gateway/radius/radius-server.js';
 import type { RadiusClient } from '../../src/store/repositories/radius-client-repository.js';
 import { type GatewayHarness, startGatewayHarness } from '../helpers/gateway-harness.js';
 import { radclient, radclientComponent } from '../helpers/radclient.js';
@@ -14,7 +13,7 @@ const SECRET = 'radius-shared-secret-enumeration';
 
 describe('RADIUS: user enumeration by timing', { skip: radclientComponent.skip }, () => {
   let g: GatewayHarness;
-  let server: ReturnType<typeof createRadiusServer>;
+  let server: RadiusServer;
   let port: number;
   let verifies = 0;
   const counting: PasswordHasher = {
@@ -52,16 +51,9 @@ describe('RADIUS: user enumeration by timing', { skip: radclientComponent.skip }
     g = await startGatewayHarness('sqlite', { passwords: counting });
     await g.tokenUser('alice');
     await g.gateway.addUser({ name: 'carol', password: 'battery-staple-9', twoFactor: 'disable' });
-    server = createRadiusServer({
-      gateway: g.gateway,
-      auth: g.auth,
-      log: createLogger({ level: 'silent' }),
-      clock: () => g.clock.now,
-    });
-    port = (await server.listen('127.0.0.1', 0)).port;
+    ({ server, port } = await g.radius());
   });
   after(async () => {
-    await server?.close();
     await g?.close();
   });
 

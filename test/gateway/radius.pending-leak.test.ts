@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { newRadiusClient } from '../../src/gateway/new-radius-client.js';
-import { createRadiusServer } from '../../src/gateway/radius/radius-server.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { engines, postgresOutage } from '../helpers/databases.js';
 import { type GatewayHarness, startGatewayHarness } from '../helpers/gateway-harness.js';
@@ -18,7 +17,6 @@ describe('RADIUS: a failed decision leaves nothing pending', {
   skip: radclientComponent.skip || (postgres?.skip ?? 'no postgres'),
 }, () => {
   let g: GatewayHarness;
-  let server: ReturnType<typeof createRadiusServer>;
   let port: number;
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
@@ -43,16 +41,9 @@ describe('RADIUS: a failed decision leaves nothing pending', {
         done();
       },
     });
-    server = createRadiusServer({
-      gateway: g.gateway,
-      auth: g.auth,
-      log: createLogger({ level: 'warn', destination }),
-      clock: () => g.clock.now,
-    });
-    port = (await server.listen('127.0.0.1', 0)).port;
+    ({ port } = await g.radius(createLogger({ level: 'warn', destination })));
   });
   after(async () => {
-    await server?.close();
     await g?.close();
   });
 

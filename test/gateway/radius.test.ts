@@ -4,8 +4,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { newRadiusClient } from '../../src/gateway/new-radius-client.js';
-import { createRadiusServer } from '../../src/gateway/radius/radius-server.js';
-import { createLogger } from '../../src/log/create-logger.js';
+import type { RadiusServer } from '../../src/gateway/radius/radius-server.js';
 import { Attribute, decodePacket, RadiusCode } from '../../src/protocol/radius/packet.js';
 import { buildAccessRequest } from '../../src/protocol/radius/radius-client.js';
 import type { RadiusClient } from '../../src/store/repositories/radius-client-repository.js';
@@ -22,7 +21,7 @@ const SECRET = 'radius-shared-secret-1';
 describe('RADIUS front end, black-box with radclient', { skip: radclientComponent.skip }, () => {
   let g: GatewayHarness;
   let alice: TokenUser;
-  let server: ReturnType<typeof createRadiusServer>;
+  let server: RadiusServer;
   let port: number;
 
   const configureClient = async (
@@ -50,17 +49,10 @@ describe('RADIUS front end, black-box with radclient', { skip: radclientComponen
     g = await startGatewayHarness('sqlite');
     alice = await g.tokenUser('alice');
     await g.gateway.addUser({ name: 'carol', password: 'battery-staple-9', twoFactor: 'disable' });
-    server = createRadiusServer({
-      gateway: g.gateway,
-      auth: g.auth,
-      log: createLogger({ level: 'silent' }),
-      clock: () => g.clock.now,
-    });
-    port = (await server.listen('127.0.0.1', 0)).port;
+    ({ server, port } = await g.radius());
     await configureClient();
   });
   after(async () => {
-    await server?.close();
     await g?.close();
   });
 

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createRadiusServer } from '../../src/gateway/radius/radius-server.js';
-import { createLogger } from '../../src/log/create-logger.js';
 import {
   type GatewayHarness,
   startGatewayHarness,
@@ -17,7 +15,6 @@ const SECRET = 'radius-shared-secret-token-only';
 describe('RADIUS: token-only clients (otp-mode token)', { skip: radclientComponent.skip }, () => {
   let g: GatewayHarness;
   let alice: TokenUser;
-  let server: ReturnType<typeof createRadiusServer>;
   let port: number;
   const send = (username: string, password: string) =>
     radclient(port, SECRET, [
@@ -38,16 +35,9 @@ describe('RADIUS: token-only clients (otp-mode token)', { skip: radclientCompone
       secret: SECRET,
       otpMode: 'token',
     });
-    server = createRadiusServer({
-      gateway: g.gateway,
-      auth: g.auth,
-      log: createLogger({ level: 'silent' }),
-      clock: () => g.clock.now,
-    });
-    port = (await server.listen('127.0.0.1', 0)).port;
+    ({ port } = await g.radius());
   });
   after(async () => {
-    await server?.close();
     await g?.close();
   });
 

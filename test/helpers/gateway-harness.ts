@@ -3,11 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
+import type { Logger } from 'pino';
 import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
 import type { AuthOutcome, LoginContext } from '../../src/gateway/auth/auth-outcome.js';
 import type { PasswordHasher } from '../../src/gateway/auth/first-factor.js';
 import { createGatewayNode } from '../../src/gateway/gateway-node.js';
 import { createNotifier } from '../../src/gateway/notifier.js';
+import { createRadiusServer, type RadiusServer } from '../../src/gateway/radius/radius-server.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { createMobileToken } from '../../src/mobile/mobile-token.js';
 import type { DatabaseEngine } from '../../src/store/database.js';
@@ -68,6 +70,8 @@ export async function startGatewayHarness(
   );
   await gateway.importLicence(pack.code);
 
+  const radiusServers: RadiusServer[] = [];
+
   /** A user with a free token whose activation went out by e-mail (not yet on a phone). */
   async function mailedUser(name: string) {
     const password = `correct-horse-${name.length}`;
@@ -123,6 +127,17 @@ export async function startGatewayHarness(
 
     mailedUser,
 
+    /**
+     * This node's RADIUS listener on a free UDP port of 127.0.0.1, on the harness's clock;
+     * closed with the harness (closing it earlier is fine).
+     */
+    async radius(log: Logger = createLogger({ level: 'silent' })) {
+      const server = createRadiusServer({ gateway, auth, log, clock: () => clock.now });
+      const { port } = await server.listen('127.0.0.1', 0);
+      radiusServers.push(server);
+      return { server, port };
+    },
+
     /** Logs a user in with the password; the challenge that must follow (else the test fails). */
     async challenge(
       user: { name: string; password: string },
@@ -134,6 +149,7 @@ export async function startGatewayHarness(
     },
 
     async close() {
+      await Promise.all(radiusServers.map((server) => server.close().catch(() => undefined)));
       await store.close();
       await database.drop();
       await smtp.close();

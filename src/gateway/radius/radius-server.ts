@@ -164,3 +164,5 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
     clientsChanged: () => clients.invalidate(),
   };
 }
+
+export type RadiusServer = ReturnType<typeof createRadiusServer>;
