@@ -1,4 +1,10 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createSecretKey,
+  hkdfSync,
+  randomBytes,
+} from 'node:crypto';
 import { TokenwardError } from '../core/errors.js';
 
 /**
@@ -13,8 +19,9 @@ export interface AtRestCipher {
 }
 
 export function createAtRestCipher(masterKey: Uint8Array): AtRestCipher {
-  const key = Buffer.from(
-    hkdfSync('sha256', masterKey, Buffer.alloc(0), 'tokenward at-rest v1', 32),
+  // One key object for the process: a raw key would be imported anew by every seed opened.
+  const key = createSecretKey(
+    Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'tokenward at-rest v1', 32)),
   );
   return {
     encrypt(plaintext, aad) {

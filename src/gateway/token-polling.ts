@@ -18,20 +18,24 @@ export interface PollOptions {
  * batches of TOKENS_PER_MESSAGE; updates state, reg-id, os-ver and rotated seeds.
  */
 export async function pollTokens(ctx: GatewayContext, options: PollOptions, now: number) {
-  const tokens = await ctx.store.fortitokens.list(
-    options.all === true ? {} : { state: 'provisioning' },
-  );
   /** The FortiOS log lines of what changed, for a caller that prints (the CLI). */
   const lines: string[] = [];
   let updated = 0;
+  let polled = 0;
   let members: readonly ClusterMemberStatus[] = [];
-  if (tokens.length === 0 && options.skipWhenNone === true) {
-    return { polled: 0, updated, members, lines };
-  }
-  ctx.log.info('ftm_cfg_poll_token_states: Poll token status!');
-  // At least one request, even for no tokens: it checks the token server and the cluster.
-  for (let start = 0; start === 0 || start < tokens.length; start += TOKENS_PER_MESSAGE) {
-    const batch = tokens.slice(start, start + TOKENS_PER_MESSAGE);
+  // One page of tokens per Polling message, read as it is sent (never all tokens at once).
+  let after: string | undefined;
+  do {
+    const batch = await ctx.store.fortitokens.listPage({
+      ...(options.all === true ? {} : { state: 'provisioning' }),
+      ...(after === undefined ? {} : { after }),
+      limit: TOKENS_PER_MESSAGE,
+    });
+    if (polled === 0 && batch.length === 0 && options.skipWhenNone === true) {
+      return { polled: 0, updated, members, lines };
+    }
+    if (after === undefined) ctx.log.info('ftm_cfg_poll_token_states: Poll token status!');
+    // At least one request, even for no tokens: it checks the token server and the cluster.
     const response = await ctx.connection.exchange((l) =>
       l.send('Polling', {
         tokens: batch.map((t) => ({ token: t.serial, seed_version: t.seedVersion })),
@@ -52,8 +56,10 @@ export async function pollTokens(ctx: GatewayContext, options: PollOptions, now:
         lines.push(line);
       }
     }
-  }
-  return { polled: tokens.length, updated, members, lines };
+    polled += batch.length;
+    after = batch.length === TOKENS_PER_MESSAGE ? batch.at(-1)?.serial : undefined;
+  } while (after !== undefined);
+  return { polled, updated, members, lines };
 }
 
 /**

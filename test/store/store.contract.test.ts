@@ -267,6 +267,73 @@ for (const { engine, skip } of engines) {
       );
     });
 
+    it('walks the tokens one page at a time in serial order, by state', async () => {
+      const serials = Array.from({ length: 7 }, (_, i) => `FTKMOBPAGE00000${i}`);
+      await store.fortitokens.createMany(
+        serials.map((serial, i) => ({
+          ...fortitokenRow(serial, now),
+          state: i % 2 === 0 ? ('provisioning' as const) : ('provisioned' as const),
+        })),
+      );
+      const walk = async (state?: 'provisioning') => {
+        const seen: string[] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await store.fortitokens.listPage({
+            ...(state === undefined ? {} : { state }),
+            ...(after === undefined ? {} : { after }),
+            limit: 2,
+          });
+          seen.push(...page.map((t) => t.serial).filter((s) => s.startsWith('FTKMOBPAGE')));
+          if (page.length < 2) return seen;
+          after = page.at(-1)?.serial;
+        }
+      };
+      assert.deepEqual(await walk(), serials);
+      assert.deepEqual(
+        await walk('provisioning'),
+        serials.filter((_, i) => i % 2 === 0),
+      );
+    });
+
+    it('takes no step for a token locked since the login read it', async () => {
+      await store.fortitokens.createMany([fortitokenRow('FTKMOB83712DC7F1', now)]);
+      await store.fortitokens.update('FTKMOB83712DC7F1', { status: 'lock' });
+      assert.equal(await store.fortitokens.advanceStep('FTKMOB83712DC7F1', 100, 0, now), false);
+    });
+
+    it('reads a user with their token in one query, and a user without one', async () => {
+      await store.fortitokens.createMany([fortitokenRow('FTKMOB83712DC7F2', now)]);
+      await store.users.create({ ...userRow('frank', now), tokenSerial: 'FTKMOB83712DC7F2' });
+      await store.users.create({ ...userRow('erin', now), twoFactor: 'disable' });
+      const frank = await store.users.findWithToken('frank');
+      assert.deepEqual(frank?.user, await store.users.find('frank'));
+      assert.deepEqual(frank?.token, await store.fortitokens.find('FTKMOB83712DC7F2'));
+      const erin = await store.users.findWithToken('erin');
+      assert.deepEqual(erin, { user: await store.users.find('erin'), token: undefined });
+      assert.equal(await store.users.findWithToken('nobody'), undefined);
+    });
+
+    it('writes a batch of auth log entries of any size, each once', async () => {
+      const entry = (i: number) => ({
+        at: now + i,
+        username: `batch-${i}`,
+        sourceIp: null,
+        frontEnd: 'radius' as const,
+        client: null,
+        method: 'fortitoken',
+        result: 'accept' as const,
+        reason: 'otp',
+        latencyMs: 1,
+        node: null,
+      });
+      await store.authLog.appendMany(Array.from({ length: 83 }, (_, i) => entry(i)));
+      const written = await store.authLog.list({ since: now, limit: 200 });
+      const names = written.map((e) => e.username).filter((name) => name.startsWith('batch-'));
+      assert.equal(new Set(names).size, 83);
+      assert.equal(names.length, 83);
+    });
+
     it('keeps RADIUS clients, settings and the audit log', async () => {
       await store.radiusClients.add({
         name: 'vpn',

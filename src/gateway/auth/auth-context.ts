@@ -4,6 +4,7 @@ import type { GatewayStore } from '../../store/store.js';
 import type { GatewaySettings } from '../gateway-settings.js';
 import type { Notifier } from '../notifier.js';
 import type { ProvisionerConnection } from '../provisioner-link.js';
+import type { AuthLogWriter } from './auth-log-writer.js';
 import type { FirstFactor, PasswordHasher } from './first-factor.js';
 import type { LoginRegulation } from './login-regulation.js';
 
@@ -27,4 +28,6 @@ export interface AuthContext {
   /** Password hashing behind the bounded queue (the first factor's, and rehashes). */
   readonly passwords: PasswordHasher;
   readonly regulation: LoginRegulation;
+  /** Where each decision's entry goes (group commit: the answer waits for it). */
+  readonly authLog: AuthLogWriter;
 }

@@ -6,6 +6,7 @@ import { createGatewaySettings, type GatewaySettings } from '../gateway-settings
 import type { Notifier } from '../notifier.js';
 import type { ProvisionerConnection } from '../provisioner-link.js';
 import type { AuthContext } from './auth-context.js';
+import { createAuthLogWriter } from './auth-log-writer.js';
 import { answerCode } from './code-answer.js';
 import { type CodeLogin, codeLogin } from './code-login.js';
 import { createFirstFactor, defaultHasher, type PasswordHasher } from './first-factor.js';
@@ -61,6 +62,7 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     firstFactor: createFirstFactor(passwords),
     passwords,
     regulation: createLoginRegulation(deps.store),
+    authLog: createAuthLogWriter(deps.store),
   };
   return {
     login: (input: PasswordLogin) => passwordLogin(ctx, input),

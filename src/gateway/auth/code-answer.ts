@@ -18,7 +18,7 @@ export async function answerCode(
 ): Promise<AuthOutcome> {
   const resumed = await resumeLogin(ctx, sessionId, 'otp', options);
   if (resumed.refusal !== undefined) return concludeLogin(ctx, resumed.attempt, resumed.refusal);
-  const { attempt, session, user } = resumed;
+  const { attempt, session, user, token } = resumed;
   if (session.method !== 'fortitoken') {
     return concludeLogin(ctx, attempt, sentCodeDecision(ctx, session, code));
   }
@@ -29,7 +29,7 @@ export async function answerCode(
   return concludeLogin(
     ctx,
     attempt,
-    await tokenCodeDecision(ctx, { user, code, context: attempt.context, resync: pending }),
+    await tokenCodeDecision(ctx, { user, token, code, context: attempt.context, resync: pending }),
   );
 }
 
@@ -41,12 +41,12 @@ export async function tokenCodeDecision(
     readonly code: string;
     readonly context: LoginContext;
     readonly resync?: PendingResync | undefined;
-    /** The user's token when the caller has already read it. */
-    readonly token?: Fortitoken | undefined;
+    /** The user's token, read with the user. */
+    readonly token: Fortitoken | undefined;
   },
 ): Promise<Decision> {
   const { user, code, context, resync } = input;
-  const usable = await usableToken(ctx, user, input.token);
+  const usable = usableToken(ctx, input.token);
   if ('reason' in usable) return { result: 'reject', reason: usable.reason };
   const verdict = await checkTokenCode({
     fortitokens: ctx.store.fortitokens,

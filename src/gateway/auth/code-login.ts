@@ -18,7 +18,7 @@ export interface CodeLogin {
  * wrong code counts towards the lockout as after a password. Only FortiToken users can log in so.
  */
 export async function codeLogin(ctx: AuthContext, input: CodeLogin): Promise<AuthOutcome> {
-  const { attempt, user, sourceBlocked } = await startLogin(ctx, {
+  const { attempt, user, token, sourceBlocked } = await startLogin(ctx, {
     username: input.username,
     method: 'fortitoken',
     context: input.context,
@@ -38,6 +38,6 @@ export async function codeLogin(ctx: AuthContext, input: CodeLogin): Promise<Aut
   return concludeLogin(
     ctx,
     attempt,
-    await tokenCodeDecision(ctx, { user, code: input.code, context: input.context }),
+    await tokenCodeDecision(ctx, { user, token, code: input.code, context: input.context }),
   );
 }

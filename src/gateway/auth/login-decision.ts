@@ -86,20 +86,22 @@ export async function concludeLogin(
     latencyMs: Math.round(ctx.monotonic() - attempt.started),
     node: ctx.node ?? null,
   };
-  await ctx.store.authLog.append(entry);
-  ctx.log.info(
-    {
-      user: entry.username,
-      source: entry.sourceIp,
-      front_end: entry.frontEnd,
-      client: entry.client,
-      method: entry.method,
-      result: entry.result,
-      reason: entry.reason,
-      latency_ms: entry.latencyMs,
-    },
-    'auth',
-  );
+  await ctx.authLog.write(entry);
+  if (ctx.log.isLevelEnabled('info')) {
+    ctx.log.info(
+      {
+        user: entry.username,
+        source: entry.sourceIp,
+        front_end: entry.frontEnd,
+        client: entry.client,
+        method: entry.method,
+        result: entry.result,
+        reason: entry.reason,
+        latency_ms: entry.latencyMs,
+      },
+      'auth',
+    );
+  }
   switch (decision.result) {
     case 'accept':
       return { result: 'accept', username: attempt.username, reason };

@@ -1,5 +1,6 @@
 import type { AuthMethod } from '../../core/login-terms.js';
 import type { AuthSession } from '../../store/repositories/auth-session-repository.js';
+import type { Fortitoken } from '../../store/repositories/fortitoken-repository.js';
 import { isUserLocked, type User } from '../../store/repositories/user-repository.js';
 import type { GatewayPolicy } from '../gateway-settings.js';
 import type { AuthContext } from './auth-context.js';
@@ -31,6 +32,7 @@ export type Resumed =
       readonly refusal?: never;
       readonly session: AuthSession;
       readonly user: User;
+      readonly token: Fortitoken | undefined;
       readonly policy: GatewayPolicy;
     };
 
@@ -105,7 +107,8 @@ export async function resumeLogin(
   if (username !== undefined && username !== session.username) {
     return refuse('session-user-mismatch');
   }
-  const user = await ctx.store.users.find(session.username);
+  const found = await ctx.store.users.findWithToken(session.username);
+  const user = found?.user;
   const policy = await ctx.settings.policy();
   const known: Attempt = {
     ...attempt,
@@ -116,7 +119,7 @@ export async function resumeLogin(
   if (user === undefined) return refuse('unknown-user', known);
   const barred = userBarred(user, ctx.clock());
   if (barred !== undefined) return refuse(barred, known);
-  return { attempt: known, session, user, policy };
+  return { attempt: known, session, user, token: found?.token, policy };
 }
 
 /** Why a user may not log in at all right now, if so. */

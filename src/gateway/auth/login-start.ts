@@ -1,3 +1,4 @@
+import type { Fortitoken } from '../../store/repositories/fortitoken-repository.js';
 import type { User } from '../../store/repositories/user-repository.js';
 import type { GatewayPolicy } from '../gateway-settings.js';
 import type { AuthContext } from './auth-context.js';
@@ -5,7 +6,8 @@ import type { LoginContext } from './auth-outcome.js';
 import type { Attempt } from './login-decision.js';
 
 /**
- * The start of every fresh login (password or code alone): the user, the policy, the attempt
+ * The start of every fresh login (password or code alone): the user and their token (one
+ * query), the policy, the attempt
  * the decision is logged against, and whether the source is held back by its failures (then
  * nothing else is checked).
  */
@@ -15,11 +17,13 @@ export async function startLogin(
 ): Promise<{
   readonly attempt: Attempt;
   readonly user: User | undefined;
+  readonly token: Fortitoken | undefined;
   readonly policy: GatewayPolicy;
   readonly sourceBlocked: boolean;
 }> {
   const started = ctx.monotonic();
-  const user = await ctx.store.users.find(input.username);
+  const found = await ctx.store.users.findWithToken(input.username);
+  const user = found?.user;
   const policy = await ctx.settings.policy();
   const attempt: Attempt = {
     username: input.username,
@@ -35,5 +39,5 @@ export async function startLogin(
     policy,
     ctx.clock(),
   );
-  return { attempt, user, policy, sourceBlocked: blockedSeconds > 0 };
+  return { attempt, user, token: found?.token, policy, sourceBlocked: blockedSeconds > 0 };
 }

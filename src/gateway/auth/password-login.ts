@@ -26,7 +26,7 @@ export interface PasswordLogin {
  * FortiToken user is checked in one go; otherwise a user with a second factor gets a challenge.
  */
 export async function passwordLogin(ctx: AuthContext, input: PasswordLogin): Promise<AuthOutcome> {
-  const { attempt, user, policy, sourceBlocked } = await startLogin(ctx, {
+  const { attempt, user, token, policy, sourceBlocked } = await startLogin(ctx, {
     username: input.username,
     method: 'password',
     context: input.context,
@@ -35,18 +35,11 @@ export async function passwordLogin(ctx: AuthContext, input: PasswordLogin): Pro
   if (sourceBlocked) {
     return concludeLogin(ctx, attempt, { result: 'reject', reason: 'source-blocked' });
   }
-  // Read once: its digits split an appended code, and the code check uses the same row.
-  const token =
-    input.codeAppended === undefined ||
-    user?.twoFactor !== 'fortitoken' ||
-    user.tokenSerial === null
-      ? undefined
-      : await ctx.store.fortitokens.find(user.tokenSerial);
   const password = await ctx.firstFactor({
     stored: user?.passwordHash,
     given: input.password,
     codeAppended: input.codeAppended,
-    digits: token?.digits,
+    digits: user?.twoFactor === 'fortitoken' ? token?.digits : undefined,
   });
   if (user === undefined) {
     return concludeLogin(ctx, attempt, { result: 'reject', reason: 'unknown-user' });
@@ -80,5 +73,9 @@ export async function passwordLogin(ctx: AuthContext, input: PasswordLogin): Pro
   if (input.codeAppended === 'required') {
     return concludeLogin(ctx, attempt, { result: 'reject', reason: 'code-missing' });
   }
-  return concludeLogin(ctx, attempt, await challengeSecondFactor(ctx, user, input.context, policy));
+  return concludeLogin(
+    ctx,
+    attempt,
+    await challengeSecondFactor(ctx, { user, token }, input.context, policy),
+  );
 }

@@ -13,11 +13,11 @@ export async function answerPush(
 ): Promise<AuthOutcome> {
   const resumed = await resumeLogin(ctx, sessionId, 'push', options);
   if (resumed.refusal !== undefined) return concludeLogin(ctx, resumed.attempt, resumed.refusal);
-  const { attempt, session, user, policy } = resumed;
+  const { attempt, session, user, token, policy } = resumed;
   if (session.method !== 'fortitoken' || !policy.push.enabled) {
     return concludeLogin(ctx, attempt, { result: 'reject', reason: 'push-unavailable' });
   }
-  const usable = await usableToken(ctx, user);
+  const usable = usableToken(ctx, token);
   if ('reason' in usable) {
     return concludeLogin(ctx, attempt, { result: 'reject', reason: usable.reason });
   }

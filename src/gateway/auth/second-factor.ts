@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { Fortitoken } from '../../store/repositories/fortitoken-repository.js';
 import type { User } from '../../store/repositories/user-repository.js';
 import type { GatewayPolicy } from '../gateway-settings.js';
 import type { AuthContext } from './auth-context.js';
@@ -14,12 +15,12 @@ import { usableToken } from './usable-token.js';
  */
 export async function challengeSecondFactor(
   ctx: AuthContext,
-  user: User,
+  { user, token }: { readonly user: User; readonly token: Fortitoken | undefined },
   context: LoginContext,
   policy: GatewayPolicy,
 ): Promise<Decision> {
   if (user.twoFactor === 'fortitoken') {
-    const usable = await usableToken(ctx, user);
+    const usable = usableToken(ctx, token);
     if ('reason' in usable) return { result: 'reject', reason: usable.reason };
     const number = policy.push.enabled && policy.push.numberMatching ? randomInt(10, 100) : null;
     const { sessionId, session } = await openLoginSession(ctx, user, context, () => ({

@@ -1,5 +1,4 @@
 import type { Fortitoken } from '../../store/repositories/fortitoken-repository.js';
-import type { User } from '../../store/repositories/user-repository.js';
 import { openSeed } from '../token-secrets.js';
 import type { AuthContext } from './auth-context.js';
 import { type AuthReason, tokenStateReason } from './auth-reason.js';
@@ -8,16 +7,8 @@ export type UsableToken =
   | { readonly token: Fortitoken; readonly seed: Uint8Array }
   | { readonly reason: AuthReason };
 
-/** The user's token, when it can take a login now, or the reason it cannot. */
-export async function usableToken(
-  ctx: AuthContext,
-  user: User,
-  /** The user's token row when the caller has already read it. */
-  read?: Fortitoken,
-): Promise<UsableToken> {
-  const token =
-    read ??
-    (user.tokenSerial === null ? undefined : await ctx.store.fortitokens.find(user.tokenSerial));
+/** The user's token (as read with the user), when it can take a login now, or why it cannot. */
+export function usableToken(ctx: AuthContext, token: Fortitoken | undefined): UsableToken {
   if (token === undefined) return { reason: 'no-token' };
   if (token.status === 'lock') return { reason: 'token-locked' };
   if (token.state !== 'provisioned' || token.seedEnc === null) {

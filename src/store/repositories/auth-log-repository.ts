@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { AuthResult } from '../../core/login-terms.js';
 import type { AuthLogTable, Database } from '../schema.js';
 import { sortableId } from '../sortable-id.js';
@@ -14,13 +14,33 @@ export interface AuthLogQuery {
 
 /** The auth log: every login decision with its reason (never a password or a code). */
 export function createAuthLogRepository(db: Kysely<Database>) {
+  const appendMany = async (entries: readonly Omit<AuthLogEntry, 'id'>[]): Promise<void> => {
+    let from = 0;
+    while (from < entries.length) {
+      const left = entries.length - from;
+      const rows = entries.slice(from, from + (left >= 64 ? 64 : left >= 8 ? 8 : 1));
+      // SQL as written, not built: this runs for every login.
+      await sql`insert into auth_log
+        (id, at, username, source_ip, front_end, client, method, result, reason, latency_ms, node)
+        values ${sql.join(
+          rows.map(
+            (e) =>
+              sql`(${sortableId(e.at)}, ${e.at}, ${e.username}, ${e.sourceIp}, ${e.frontEnd}, ${e.client}, ${e.method}, ${e.result}, ${e.reason}, ${e.latencyMs}, ${e.node})`,
+          ),
+        )}`.execute(db);
+      from += rows.length;
+    }
+  };
   return {
     async append(entry: Omit<AuthLogEntry, 'id'>): Promise<void> {
-      await db
-        .insertInto('authLog')
-        .values({ id: sortableId(entry.at), ...entry })
-        .execute();
+      await appendMany([entry]);
     },
+
+    /**
+     * Many entries in as few statements as keep the SQL texts few (rows of 64, 8 and 1), so
+     * the prepared statements are reused whatever the batch's size.
+     */
+    appendMany,
 
     /** Deletes entries from before `before` (retention); returns how many. */
     async deleteBefore(before: number): Promise<number> {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type { TokenState } from '../../core/token-state.js';
 import type { Database, FortitokensTable } from '../schema.js';
 import { insertOrConflict } from '../unique-violation.js';
@@ -30,6 +30,21 @@ export function createFortitokenRepository(db: Kysely<Database>) {
       return query.orderBy('serial').execute();
     },
 
+    /**
+     * At most `limit` tokens in serial order after `after`: a walk over every token one page at
+     * a time, so a gateway with 100,000 tokens never holds them all or blocks a login reading them.
+     */
+    listPage(page: {
+      readonly state?: TokenState;
+      readonly after?: string;
+      readonly limit: number;
+    }): Promise<Fortitoken[]> {
+      let query = db.selectFrom('fortitokens').selectAll();
+      if (page.state !== undefined) query = query.where('state', '=', page.state);
+      if (page.after !== undefined) query = query.where('serial', '>', page.after);
+      return query.orderBy('serial').limit(page.limit).execute();
+    },
+
     async update(serial: string, patch: Updateable<FortitokensTable>): Promise<boolean> {
       const result = await db
         .updateTable('fortitokens')
@@ -42,16 +57,16 @@ export function createFortitokenRepository(db: Kysely<Database>) {
     /**
      * Accepts an OTP step once (RFC 6238 section 5.2): the single conditional UPDATE succeeds
      * only while `step` is later than the last accepted one, so of concurrent logins with one
-     * code, on one node or many, exactly one wins.
+     * code, on one node or many, exactly one wins. A token locked or revoked since the login
+     * read it takes no step: the row read before a password hash may be that old.
      */
     async advanceStep(serial: string, step: number, drift: number, now: number): Promise<boolean> {
-      const result = await db
-        .updateTable('fortitokens')
-        .set({ lastStep: step, drift, updatedAt: now })
-        .where('serial', '=', serial)
-        .where((eb) => eb.or([eb('lastStep', 'is', null), eb('lastStep', '<', step)]))
-        .executeTakeFirst();
-      return result.numUpdatedRows === 1n;
+      // SQL as written, not built: this runs once per accepted login.
+      const result = await sql`update fortitokens
+        set last_step = ${step}, drift = ${drift}, updated_at = ${now}
+        where serial = ${serial} and status = 'active' and state = 'provisioned'
+          and (last_step is null or last_step < ${step})`.execute(db);
+      return result.numAffectedRows === 1n;
     },
   };
 }

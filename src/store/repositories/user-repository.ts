@@ -1,6 +1,7 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
-import type { Database, UsersTable } from '../schema.js';
+import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import type { Database, FortitokensTable, UsersTable } from '../schema.js';
 import { insertOrConflict } from '../unique-violation.js';
+import type { Fortitoken } from './fortitoken-repository.js';
 
 /** A local user of the gateway (`config user local`). */
 export type User = Selectable<UsersTable>;
@@ -24,6 +25,45 @@ export function isUserLocked(user: Pick<User, 'lockedAt' | 'lockedUntil'>, now: 
   return user.lockedAt !== null && (user.lockedUntil === null || user.lockedUntil > now);
 }
 
+/** Every column of the gateway's token table, as the store's rows name them. */
+const TOKEN_COLUMNS = [
+  'serial',
+  'licence',
+  'status',
+  'state',
+  'lockedFrom',
+  'algorithm',
+  'digits',
+  'period',
+  'seedEnc',
+  'seedVersion',
+  'activationCodeEnc',
+  'activationExpiresAt',
+  'regId',
+  'osVer',
+  'comments',
+  'drift',
+  'lastStep',
+  'updatedAt',
+] as const satisfies readonly (keyof FortitokensTable)[];
+// A column added to the table and not here fails the type check.
+const everyTokenColumn: Exclude<
+  keyof FortitokensTable,
+  (typeof TOKEN_COLUMNS)[number]
+> extends never
+  ? true
+  : never = true;
+void everyTokenColumn;
+
+const snakeCase = (column: string) => column.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** Selected beside the user's columns as `t_<column>`, which come back as `t<Column>`. */
+const TOKEN_SELECTION = sql.raw(
+  TOKEN_COLUMNS.map((c) => `fortitokens.${snakeCase(c)} as t_${snakeCase(c)}`).join(', '),
+);
+const TOKEN_KEYS = new Map<string, string>(
+  TOKEN_COLUMNS.map((c) => [`t${c[0]?.toUpperCase()}${c.slice(1)}`, c]),
+);
+
 export function createUserRepository(db: Kysely<Database>) {
   return {
     async create(user: User): Promise<void> {
@@ -34,6 +74,33 @@ export function createUserRepository(db: Kysely<Database>) {
 
     find(name: string): Promise<User | undefined> {
       return db.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst();
+    },
+
+    /**
+     * The user and the token assigned to them in one query: what every login reads first (the
+     * token's digits split an appended code, its seed checks it). Written as SQL: the query
+     * builder's cost for this select was six times the database's.
+     */
+    async findWithToken(
+      name: string,
+    ): Promise<{ user: User; token: Fortitoken | undefined } | undefined> {
+      const { rows } = await sql<Record<string, unknown>>`select users.*, ${TOKEN_SELECTION}
+        from users left join fortitokens on fortitokens.serial = users.token_serial
+        where users.name = ${name}`.execute(db);
+      const row = rows[0];
+      if (row === undefined) return undefined;
+      const user: Record<string, unknown> = {};
+      const token: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(row)) {
+        const column = TOKEN_KEYS.get(key);
+        if (column === undefined) user[key] = value;
+        else token[column] = value;
+      }
+      // The columns are the tables' own (the schema types them); no serial means no token.
+      return {
+        user: user as User,
+        token: token.serial === null ? undefined : (token as Fortitoken),
+      };
     },
 
     findByToken(tokenSerial: string): Promise<User | undefined> {
