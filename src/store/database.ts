@@ -4,6 +4,7 @@ import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg';
 import { TokenwardError } from '../core/errors.js';
 import { redactUrl } from '../core/redact-url.js';
+import { withNamedStatements } from './named-statements.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
 import { withOutagesCoded } from './store-unavailable.js';
@@ -62,7 +63,10 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
     pool.on('connect', (client) => client.on('error', () => undefined));
     return {
       engine: 'postgres',
-      db: new Kysely({ dialect: withOutagesCoded(new PostgresDialect({ pool })), plugins }),
+      db: new Kysely({
+        dialect: withOutagesCoded(new PostgresDialect({ pool: withNamedStatements(pool) })),
+        plugins,
+      }),
     };
   }
   throw new TokenwardError('TW_DATABASE_URL_INVALID', { detail: `scheme of ${redactUrl(url)}` });
