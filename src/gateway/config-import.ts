@@ -68,6 +68,7 @@ export async function importConfig(
   }
   await store.transaction(async (tx) => {
     for (const change of changes) await change(tx);
+    await ctx.settings.markChanged(tx, now);
     await audit(
       tx,
       { actor: ADMIN, action: 'config.import', subject: null, detail: { entries: changes.length } },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { TokenwardError } from '../core/errors.js';
 import { ACTIVATION_EXPIRY_HOURS } from '../core/limits.js';
@@ -132,26 +133,63 @@ export interface SettingChange {
   readonly value: number | string;
 }
 
-/** How long a node trusts the policy it read: another node's change applies within this. */
-export const SETTINGS_CACHE_MS = 1_000;
+/**
+ * How often a node asks whether the configuration changed: another node's change (or the CLI's
+ * beside a running server) applies within this. One primary-key read, not the settings table.
+ */
+export const CONFIG_CHECK_MS = 1_000;
+
+/** The version row: written with every change of the policy or the RADIUS clients. */
+const CONFIG_VERSION_KEY = 'config.version';
 
 /**
- * The policy as logins and activations read it: from the store at most once per
- * SETTINGS_CACHE_MS (not the whole settings table per login), at once after a change made here.
+ * The policy as logins and activations read it, and the version of the configuration the
+ * RADIUS listener keys its clients on: read again only when the version row changed (checked
+ * at most every CONFIG_CHECK_MS), at once after a change made through this object.
  */
 export function createGatewaySettings(
   store: GatewayStore,
   /** Monotonic milliseconds: staleness is real time, whatever the domain clock says. */
   monotonic: () => number = () => performance.now(),
 ) {
-  let cached: { policy: Promise<GatewayPolicy>; readAt: number } | undefined;
+  let checked: { version: Promise<unknown>; at: number } | undefined;
+  let cached: { policy: Promise<GatewayPolicy>; version: unknown } | undefined;
+
+  /** The version row as last read, read again when CONFIG_CHECK_MS has passed. */
+  const version = (): Promise<unknown> => {
+    const now = monotonic();
+    if (checked === undefined || now - checked.at >= CONFIG_CHECK_MS) {
+      const read = store.settings.get(CONFIG_VERSION_KEY);
+      checked = { version: read, at: now };
+      // A failed read is not kept: the next caller tries the store again.
+      read.catch(() => {
+        if (checked?.version === read) checked = undefined;
+      });
+    }
+    return checked.version;
+  };
+
+  /**
+   * Marks the configuration changed, in the caller's transaction: every node reads its policy
+   * and RADIUS clients again within CONFIG_CHECK_MS, this one at its next read.
+   */
+  const markChanged = async (
+    repositories: Pick<GatewayRepositories, 'settings'>,
+    now: number,
+  ): Promise<void> => {
+    await repositories.settings.set(CONFIG_VERSION_KEY, randomUUID(), now);
+    checked = undefined;
+  };
+
   return {
-    policy(): Promise<GatewayPolicy> {
-      const now = monotonic();
-      if (cached === undefined || now - cached.readAt >= SETTINGS_CACHE_MS) {
+    version,
+    markChanged,
+
+    async policy(): Promise<GatewayPolicy> {
+      const current = await version();
+      if (cached === undefined || cached.version !== current) {
         const policy = readGatewayPolicy(store);
-        cached = { policy, readAt: now };
-        // A failed read is not kept: the next caller tries the store again.
+        cached = { policy, version: current };
         policy.catch(() => {
           if (cached?.policy === policy) cached = undefined;
         });
@@ -169,11 +207,12 @@ export function createGatewaySettings(
         const value = checkSetting(change.path, change.name, change.value);
         await repositories.settings.set(settingKey(change.path, change.name), value, now);
       }
-      cached = undefined;
+      await markChanged(repositories, now);
     },
 
-    /** Forgets the cached policy (after a change written elsewhere in this process). */
+    /** Forgets what was read (after a change committed here, or written elsewhere in this process). */
     invalidate(): void {
+      checked = undefined;
       cached = undefined;
     },
   };

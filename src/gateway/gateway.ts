@@ -148,6 +148,8 @@ export function createGateway(deps: GatewayDependencies | { readonly context: Ga
     listRadiusClients: () => listRadiusClients(ctx),
     removeRadiusClient: (name: string) => removeRadiusClient(ctx, name, now()),
     radiusClientsWithSecrets: () => radiusClientsWithSecrets(ctx),
+    /** The configuration's version: what the RADIUS listener keys its cached clients on. */
+    configVersion: () => ctx.settings.version(),
 
     policy: () => ctx.settings.policy(),
     changeSettings: (changes: readonly SettingChange[]) => changeSettings(ctx, changes, now()),

@@ -22,6 +22,7 @@ export async function saveRadiusClient(
   const client = newRadiusClient(input, ctx.cipher, now);
   await ctx.store.transaction(async (tx) => {
     const replaced = await replaceRadiusClient(tx, client);
+    await ctx.settings.markChanged(tx, now);
     await audit(
       tx,
       {
@@ -32,6 +33,7 @@ export async function saveRadiusClient(
       now,
     );
   });
+  ctx.settings.invalidate();
   const { secretEnc: _secret, ...shown } = client;
   return shown;
 }
@@ -47,8 +49,10 @@ export async function removeRadiusClient(
 ): Promise<void> {
   await ctx.store.transaction(async (tx) => {
     if (!(await tx.radiusClients.remove(name))) throw notFound(`RADIUS client "${name}"`);
+    await ctx.settings.markChanged(tx, now);
     await audit(tx, { actor: ADMIN, action: 'radius-client.remove', subject: name }, now);
   });
+  ctx.settings.invalidate();
 }
 
 /** Writes a client in the caller's transaction, replacing one of its name; true if it did. */

@@ -20,4 +20,5 @@ export async function changeSettings(
       now,
     );
   });
+  ctx.settings.invalidate();
 }

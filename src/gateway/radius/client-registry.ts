@@ -14,36 +14,43 @@ export interface KnownClient {
 }
 
 /**
- * The configured RADIUS clients, re-read from the store at most every `refreshMs` so that a
- * client added on any node is known within seconds without a query per datagram.
+ * The configured RADIUS clients, read again when the configuration's version changed (any
+ * node's change marks it; a node checks at most once a second), not per datagram.
  */
 export function createClientRegistry(deps: {
   /** The clients with their secrets (the gateway's radiusClientsWithSecrets use case). */
   load: () => Promise<RadiusClientWithSecret[]>;
-  clock: () => number;
-  refreshMs?: number;
+  /** The configuration's version (the gateway's configVersion). */
+  version: () => Promise<unknown>;
 }) {
-  const refreshMs = deps.refreshMs ?? 5000;
-  let loaded: { at: number; clients: KnownClient[] } | undefined;
+  let loaded: { version: unknown; clients: Promise<KnownClient[]> } | undefined;
 
   const load = async (): Promise<KnownClient[]> => {
-    const now = deps.clock();
-    if (loaded === undefined || now - loaded.at >= refreshMs) {
-      const clients = (await deps.load()).map((client) => {
-        const matches = new BlockList();
-        addToBlockList(matches, client.address);
-        const [ip = '', bits] = client.address.split('/');
-        return {
-          prefix: bits === undefined ? (isIP(ip) === 6 ? 128 : 32) : Number(bits),
-          name: client.name,
-          secret: client.secret,
-          messageAuthenticator: client.messageAuthenticator,
-          otpMode: client.otpMode,
-          matches,
-        };
+    const version = await deps.version();
+    if (loaded === undefined || loaded.version !== version) {
+      const clients = deps.load().then((all) =>
+        all
+          .map((client) => {
+            const matches = new BlockList();
+            addToBlockList(matches, client.address);
+            const [ip = '', bits] = client.address.split('/');
+            return {
+              prefix: bits === undefined ? (isIP(ip) === 6 ? 128 : 32) : Number(bits),
+              name: client.name,
+              secret: client.secret,
+              messageAuthenticator: client.messageAuthenticator,
+              otpMode: client.otpMode,
+              matches,
+            };
+          })
+          // Most specific first: a host entry wins over the subnet around it.
+          .sort((a, b) => b.prefix - a.prefix),
+      );
+      loaded = { version, clients };
+      // A failed read is not kept: the next datagram tries the store again.
+      clients.catch(() => {
+        if (loaded?.clients === clients) loaded = undefined;
       });
-      // Most specific first: a host entry wins over the subnet around it.
-      loaded = { at: now, clients: clients.sort((a, b) => b.prefix - a.prefix) };
     }
     return loaded.clients;
   };

@@ -27,7 +27,7 @@ type DropReason =
 
 export interface RadiusServerDependencies {
   /** Where the RADIUS clients and their secrets come from. */
-  readonly gateway: Pick<Gateway, 'radiusClientsWithSecrets'>;
+  readonly gateway: Pick<Gateway, 'radiusClientsWithSecrets' | 'configVersion'>;
   readonly auth: AuthEngine;
   readonly log: Logger;
   readonly clock?: () => number;
@@ -41,7 +41,10 @@ export interface RadiusServerDependencies {
 export function createRadiusServer(deps: RadiusServerDependencies) {
   const { auth, log } = deps;
   const clock = deps.clock ?? Date.now;
-  const clients = createClientRegistry({ load: deps.gateway.radiusClientsWithSecrets, clock });
+  const clients = createClientRegistry({
+    load: deps.gateway.radiusClientsWithSecrets,
+    version: deps.gateway.configVersion,
+  });
   const cache = createResponseCache();
   const socket = createSocket('udp4');
   const closing = new AbortController();
@@ -104,8 +107,10 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
     cache.finish(key, response, clock());
     if (!closing.signal.aborted) socket.send(response, from.port, from.address);
     // The auth engine logs each decision; this line adds the RADIUS flow (and is the only line
-    // for a request the engine never saw).
-    log[flow === 'invalid' ? 'info' : 'debug'](
+    // for a request the engine never saw). Gated: at the usual level nothing is even built.
+    const level = flow === 'invalid' ? 'info' : 'debug';
+    if (!log.isLevelEnabled(level)) return;
+    log[level](
       {
         client: client.name,
         user: username,
