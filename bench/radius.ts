@@ -1,218 +1,269 @@
-import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { generateTotp } from '../src/core/totp.js';
-import { createAtRestCipher } from '../src/crypto/at-rest-cipher.js';
-import {
-  type Argon2Parameters,
-  DEFAULT_ARGON2_PARAMETERS,
-  hashPassword,
-} from '../src/crypto/password-hash.js';
-import { createAuthEngine } from '../src/gateway/auth/auth-engine.js';
-import { argon2Hasher } from '../src/gateway/auth/first-factor.js';
-import { createGateway } from '../src/gateway/gateway.js';
-import { newFortitoken } from '../src/gateway/new-fortitoken.js';
-import { newUser } from '../src/gateway/new-user.js';
-import { createNotifier } from '../src/gateway/notifier.js';
-import { createProvisionerConnection } from '../src/gateway/provisioner-link.js';
-import { createRadiusServer } from '../src/gateway/radius/radius-server.js';
-import { sealSeed } from '../src/gateway/token-secrets.js';
-import { createLogger } from '../src/log/create-logger.js';
-import { decodePacket, RadiusCode } from '../src/protocol/radius/packet.js';
 import { buildAccessRequest } from '../src/protocol/radius/radius-client.js';
-import { createStore, type Store } from '../src/store/store.js';
+import { stop, waitForLine } from './child-output.js';
+import { startFreeRadius } from './freeradius.js';
+import {
+  BENCH_OTP,
+  BENCH_PASSWORD,
+  BENCH_SECRET,
+  prepareGatewayDatabase,
+  startGatewayProcess,
+  TOKEN_ONLY_SOURCE,
+} from './gateway-process.js';
 import { report } from './measure.js';
+import { cpuSeconds, rssBytes } from './process-usage.js';
+import { drive, type LoadResult } from './radius-load.js';
 
-const USERS = 10_000;
-const SECRET = Buffer.from('bench-radius-secret');
-const PASSWORD = 'correct horse battery staple';
-const PARAMETERS = { algorithm: 'SHA1', digits: 6, period: 60 } as const;
+const USERS = 100_000;
+/** Enough for the PostgreSQL run (one level), which the aim compares at c=64 only. */
+const POSTGRES_USERS = 25_000;
 const CONCURRENCY = [1, 16, 64] as const;
 const SECONDS_PER_LEVEL = 4;
-/** The floor stored hashes may use (8 MiB, one pass): what the server costs beside a hash. */
-const CHEAP_ARGON2: Argon2Parameters = { memoryKiB: 8_192, timeCost: 1, parallelism: 1 };
+const POSTGRES_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-interface LevelResult {
-  readonly perSecond: number;
-  readonly p50: number;
-  readonly p99: number;
+interface Measured extends LoadResult {
+  /** Server CPU (user + system, all its threads) per answered request, in ms. */
+  readonly cpuMs: number;
 }
 
 /**
- * RADIUS logins per second (append mode: password and a valid code, Message-Authenticator) at
- * concurrency 1, 16 and 64 against our server with 10,000 users, beside a minimal UDP responder
- * that answers each datagram at once, driven by the same load generator in the same process.
- * Run twice: with the production password hash (argon2id m=19 MiB t=2, which dominates by
- * design) and with a cheap one (argon2id m=8 MiB t=1), which shows what the server itself costs.
+ * RADIUS logins per second at concurrency 1, 16 and 64, with p50/p99 and the server's CPU per
+ * login, one process tree, one load generator, the same users: (a) FreeRADIUS 3.2 PAP from a
+ * users file (the protocol floor, no OTP), (b) `tokenward gateway serve` in append mode with the
+ * production argon2id hash, (c) the same server for a RADIUS client in `otp-mode token` (the
+ * code alone; the NAS checked the password), (d) a UDP echo (the ceiling). Every login uses a
+ * fresh code of its own user; every answer must be an Access-Accept. Then (c) on PostgreSQL at
+ * c=64, and the gateway's resident memory per stored user and token at 100,000 users.
  */
 export async function benchRadius(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tokenward-bench-radius-'));
-  const store = await createStore(`sqlite:${join(dir, 'gateway.db')}`);
-  const echo = createSocket('udp4');
-  echo.on('message', (message, from) => echo.send(message, from.port, from.address));
-  await new Promise<void>((resolve) => echo.bind(0, '127.0.0.1', resolve));
+  const children: ChildProcess[] = [];
+  const postgresName = `tw_bench_${process.pid}`;
   try {
-    const cipher = createAtRestCipher(randomBytes(32));
-    const seeds = await createUsers(store, cipher);
-    let now = Date.now();
-    const log = createLogger({ level: 'silent' });
-    const gateway = createGateway({ store, cipher, log, notifier: createNotifier({}) });
-    const echoPort = echo.address().port;
+    const url = `sqlite:${join(dir, 'gateway.db')}`;
+    const seeds = await prepareGatewayDatabase(url, USERS);
+    const gateway = await startGatewayProcess(dir, url);
+    children.push(gateway.child);
+    const freeradiusDir = join(dir, 'freeradius');
+    await mkdir(freeradiusDir);
+    const freeradiusPort = await freeUdpPort();
+    const freeradius = await startFreeRadius({
+      dir: freeradiusDir,
+      port: freeradiusPort,
+      secret: BENCH_SECRET,
+      users: seeds.map((_, i) => ({ name: `user${i}`, password: BENCH_PASSWORD })),
+    });
+    children.push(freeradius);
+    const echo = await startUdpEcho();
+    children.push(echo.child);
 
-    for (const [label, cost, mode] of [
-      ['append mode, argon2id m=19 MiB t=2 (production)', DEFAULT_ARGON2_PARAMETERS, 'append'],
-      ['append mode, argon2id m=8 MiB t=1 (cheap hash)', CHEAP_ARGON2, 'append'],
-      ['token-only (otp-mode token: the NAS checked the password)', CHEAP_ARGON2, 'token'],
-    ] as const) {
-      await setPasswordHashes(store, cost);
-      await gateway.saveRadiusClient({
-        name: 'bench',
-        address: '127.0.0.1',
-        secret: SECRET.toString(),
-        otpMode: mode,
+    const users = userPool(seeds);
+    const memoryAfterWarmUp = await warmUp(gateway, users);
+
+    for (const concurrency of CONCURRENCY) {
+      const level = { concurrency, seconds: SECONDS_PER_LEVEL };
+      const floor = await measure(freeradius, {
+        ...level,
+        port: freeradiusPort,
+        from: '127.0.0.1',
+        expectAccept: true,
+        nextRequest: (id) => {
+          const user = users.any();
+          return accessRequest(id, `user${user}`, BENCH_PASSWORD);
+        },
       });
-      const auth = createAuthEngine({
-        store,
-        cipher,
-        log,
-        notifier: createNotifier({}),
-        connection: createProvisionerConnection({ store, cipher, clock: () => now }),
-        clock: () => now,
-        // Hashes made with the level's parameters count as current: no rehash mid-run.
-        passwords: argon2Hasher(cost),
+      const production = await measure(gateway.child, {
+        ...level,
+        port: gateway.port,
+        from: '127.0.0.1',
+        expectAccept: true,
+        nextRequest: (id) =>
+          users.fresh((name, code) => accessRequest(id, name, BENCH_PASSWORD + code)),
       });
-      const server = createRadiusServer({ gateway, auth, log, clock: () => now });
-      const { port } = await server.listen('127.0.0.1', 0);
-      for (const concurrency of CONCURRENCY) {
-        // A new step for each level, so every user has a fresh code to spend.
-        now += PARAMETERS.period * 1000;
-        let next = 0;
-        const nextRequest = (identifier: number): Buffer | undefined => {
-          if (next >= USERS) return undefined;
-          const index = next++;
-          const code = generateTotp({ seed: seeds[index] ?? Buffer.alloc(20), now, ...PARAMETERS });
-          return accessRequest(
-            identifier,
-            `user${index}`,
-            mode === 'token' ? code : `${PASSWORD}${code}`,
-          );
-        };
-        const ours = await drive(port, concurrency, nextRequest, true);
-        const baseline = await drive(
-          echoPort,
-          concurrency,
-          (identifier) => accessRequest(identifier, 'x', 'y'),
-          false,
-        );
-        report(
-          `radius: logins, ${USERS} users, ${label}, concurrency ${concurrency}`,
-          describe(ours),
-          `UDP echo ${describe(baseline)}`,
-          ours.perSecond / baseline.perSecond,
-        );
-      }
-      await server.close();
+      const tokenOnly = await measure(gateway.child, {
+        ...level,
+        port: gateway.port,
+        from: TOKEN_ONLY_SOURCE,
+        expectAccept: true,
+        nextRequest: (id) => users.fresh((name, code) => accessRequest(id, name, code)),
+      });
+      const ceiling = await measure(echo.child, {
+        ...level,
+        port: echo.port,
+        from: '127.0.0.1',
+        expectAccept: false,
+        nextRequest: (id) => accessRequest(id, 'x', 'y'),
+      });
+      const floorText = `FreeRADIUS PAP ${describe(floor)}`;
+      report(
+        `radius c=${concurrency}: (a) FreeRADIUS 3.2 PAP, users file`,
+        describe(floor),
+        `UDP echo ${describe(ceiling)}`,
+        floor.perSecond / ceiling.perSecond,
+      );
+      report(
+        `radius c=${concurrency}: (b) Tokenward append mode, argon2id m=19 MiB t=2`,
+        describe(production),
+        floorText,
+        production.perSecond / floor.perSecond,
+      );
+      report(
+        `radius c=${concurrency}: (c) Tokenward otp-mode token, SQLite`,
+        describe(tokenOnly),
+        floorText,
+        tokenOnly.perSecond / floor.perSecond,
+      );
+      if (concurrency === 64) await benchPostgres(dir, postgresName, tokenOnly);
     }
+    await reportMemoryPerUser(dir, memoryAfterWarmUp);
   } finally {
-    echo.close();
-    await store.close();
+    for (const child of children) await stop(child);
+    await dropDatabase(postgresName);
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-function describe(result: LevelResult): string {
-  return `${Math.round(result.perSecond).toLocaleString('en-US')}/s p50 ${result.p50.toFixed(2)} ms p99 ${result.p99.toFixed(2)} ms`;
-}
-
-async function createUsers(
-  store: Store,
-  cipher: ReturnType<typeof createAtRestCipher>,
-): Promise<Buffer[]> {
-  const now = Date.now();
-  const seeds: Buffer[] = [];
-  await store.transaction(async (tx) => {
-    for (let i = 0; i < USERS; i++) {
-      const serial = `FTKMOB${String(i).padStart(10, '0')}`;
-      const seed = randomBytes(20);
-      seeds.push(seed);
-      await tx.fortitokens.createMany([
-        {
-          ...newFortitoken(serial, 'FTMTRIAL00000001', now),
-          state: 'provisioned',
-          seedEnc: sealSeed(cipher, serial, seed),
-          seedVersion: 1,
-        },
-      ]);
-      await tx.users.create({
-        ...newUser(`user${i}`, '$scrypt$unset', now),
-        twoFactor: 'fortitoken',
-        tokenSerial: serial,
-      });
-    }
-  });
-  return seeds;
-}
-
-/** Every user gets the same password under a hash of `cost` (one hash, computed once). */
-async function setPasswordHashes(store: Store, cost: Argon2Parameters): Promise<void> {
-  const passwordHash = await hashPassword(PASSWORD, cost);
-  await store.transaction(async (tx) => {
-    for (let i = 0; i < USERS; i++) await tx.users.update(`user${i}`, { passwordHash });
-  });
-}
-
-function accessRequest(identifier: number, username: string, password: string): Buffer {
-  return buildAccessRequest({ identifier, secret: SECRET.toString(), username, password }).datagram;
+/** (c) on PostgreSQL at c=64, against the SQLite figure of the same run (aim: at least 0.7x). */
+async function benchPostgres(dir: string, name: string, sqlite: Measured): Promise<void> {
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const seeds = await prepareGatewayDatabase(url, POSTGRES_USERS);
+  const postgresDir = join(dir, 'postgres-node');
+  await mkdir(postgresDir);
+  const gateway = await startGatewayProcess(postgresDir, url);
+  try {
+    const users = userPool(seeds);
+    await warmUp(gateway, users);
+    const onPostgres = await measure(gateway.child, {
+      concurrency: 64,
+      seconds: SECONDS_PER_LEVEL,
+      port: gateway.port,
+      from: TOKEN_ONLY_SOURCE,
+      expectAccept: true,
+      nextRequest: (id) => users.fresh((user, code) => accessRequest(id, user, code)),
+    });
+    report(
+      'radius c=64: (c) Tokenward otp-mode token, PostgreSQL',
+      describe(onPostgres),
+      `same on SQLite ${describe(sqlite)}`,
+      onPostgres.perSecond / sqlite.perSecond,
+    );
+  } finally {
+    await stop(gateway.child);
+  }
 }
 
 /**
- * `concurrency` clients, each with its own socket, each sending one request and waiting for
- * its answer before the next, for SECONDS_PER_LEVEL or until requests run out.
+ * The gateway's memory per stored user and token: the RSS of the 100,000-user gateway after its
+ * warm-up beside that of a gateway on a database of 1,000 users after the same warm-up.
  */
-async function drive(
-  port: number,
-  concurrency: number,
-  nextRequest: (identifier: number) => Buffer | undefined,
-  expectAccept: boolean,
-): Promise<LevelResult> {
-  const latencies: number[] = [];
-  const deadline = performance.now() + SECONDS_PER_LEVEL * 1000;
-  const started = performance.now();
-  const client = async () => {
-    const socket = createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    try {
-      for (let identifier = 0; performance.now() < deadline; identifier = (identifier + 1) % 256) {
-        const request = nextRequest(identifier);
-        if (request === undefined) break;
-        const sent = performance.now();
-        const answer = await exchange(socket, request, port);
-        latencies.push(performance.now() - sent);
-        if (expectAccept && decodePacket(answer).code !== RadiusCode.AccessAccept) {
-          throw new Error('a benchmark login was not accepted');
-        }
-      }
-    } finally {
-      socket.close();
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, client));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
+async function reportMemoryPerUser(dir: string, large: number): Promise<void> {
+  const smallDir = join(dir, 'small-node');
+  await mkdir(smallDir);
+  const url = `sqlite:${join(smallDir, 'gateway.db')}`;
+  const seeds = await prepareGatewayDatabase(url, 1_000);
+  const small = await startGatewayProcess(smallDir, url);
+  try {
+    const base = await warmUp(small, userPool(seeds));
+    const perUser = (large - base) / (USERS - seeds.length);
+    report(
+      `radius: gateway memory per stored user and token, ${USERS.toLocaleString('en-US')} users`,
+      `${Math.max(0, perUser).toFixed(0)} bytes (RSS ${mib(large)})`,
+      `1,000 users: RSS ${mib(base)}`,
+      large / base,
+    );
+  } finally {
+    await stop(small.child);
+  }
 }
 
-function exchange(socket: Socket, request: Buffer, port: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no answer within 30 s')), 30_000);
-    socket.once('message', (message) => {
-      clearTimeout(timer);
-      resolve(message);
-    });
-    socket.send(request, port, '127.0.0.1');
+/** 500 token-only logins at c=16, so what is measured after has warmed up; the RSS then. */
+async function warmUp(
+  gateway: { child: ChildProcess; port: number },
+  users: ReturnType<typeof userPool>,
+): Promise<number> {
+  let left = 500;
+  await drive({
+    port: gateway.port,
+    from: TOKEN_ONLY_SOURCE,
+    concurrency: 16,
+    seconds: 60,
+    expectAccept: true,
+    nextRequest: (id) =>
+      left-- > 0 ? users.fresh((user, code) => accessRequest(id, user, code)) : undefined,
   });
+  return rssBytes(gateway.child.pid ?? 0);
+}
+
+async function measure(server: ChildProcess, load: Parameters<typeof drive>[0]): Promise<Measured> {
+  const pid = server.pid ?? 0;
+  const before = cpuSeconds(pid);
+  const result = await drive(load);
+  const cpuMs = ((cpuSeconds(pid) - before) * 1000) / Math.max(1, result.logins);
+  return { ...result, cpuMs };
+}
+
+/**
+ * Users by index: `fresh` hands each out once, with its code at the current step (one user's
+ * step is spent by its login, and the run is shorter than there are users); `any` for PAP.
+ */
+function userPool(seeds: readonly Buffer[]) {
+  let next = 0;
+  return {
+    fresh(request: (name: string, code: string) => Buffer): Buffer | undefined {
+      if (next >= seeds.length) return undefined;
+      const index = next++;
+      const seed = seeds[index] ?? Buffer.alloc(20);
+      return request(`user${index}`, generateTotp({ seed, now: Date.now(), ...BENCH_OTP }));
+    },
+    any: (() => {
+      let at = 0;
+      return () => (at = (at + 1) % seeds.length);
+    })(),
+  };
+}
+
+function accessRequest(identifier: number, username: string, password: string): Buffer {
+  return buildAccessRequest({ identifier, secret: BENCH_SECRET, username, password }).datagram;
+}
+
+function describe(result: Measured): string {
+  const rate = Math.round(result.perSecond).toLocaleString('en-US');
+  return `${rate}/s p50 ${result.p50.toFixed(2)} ms p99 ${result.p99.toFixed(2)} ms, server CPU ${result.cpuMs.toFixed(3)} ms/login`;
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+/** A UDP responder that sends each datagram straight back, in its own process. */
+async function startUdpEcho(): Promise<{ child: ChildProcess; port: number }> {
+  const code = `const s = require('node:dgram').createSocket('udp4');
+s.on('message', (m, r) => s.send(m, r.port, r.address));
+s.bind(0, '127.0.0.1', () => console.log('echo on ' + s.address().port));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const line = await waitForLine(child, /echo on \d+/);
+  return { child, port: Number(/echo on (\d+)/.exec(line)?.[1]) };
+}
+
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(resolve));
+  return port;
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.end();
 }

@@ -5,6 +5,7 @@
 import { benchActivation } from './activation.js';
 import { benchAuth } from './auth.js';
 import { benchFailover } from './failover.js';
+import { benchHttpLogin } from './http-login.js';
 import { benchOtp } from './otp.js';
 import { benchPoll } from './poll.js';
 import { benchRadius } from './radius.js';
@@ -15,6 +16,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   activation: benchActivation,
   auth: benchAuth,
   radius: benchRadius,
+  'http-login': benchHttpLogin,
 };
 /** Run only when named: it restarts the machine's PostgreSQL. */
 const onlyWhenNamed: Record<string, () => Promise<void>> = { failover: benchFailover };

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   Attribute,
   type RadiusAttribute,
@@ -31,10 +31,11 @@ export function answer(outcome: AuthOutcome): RadiusAttribute[] {
     case 'accept':
       return [
         ...textAttributes(Attribute.ReplyMessage, `Welcome, ${outcome.username}`),
-        // Class: opaque, echoed by the NAS in accounting (RFC 2865 section 5.25).
+        // Class: opaque, echoed by the NAS in accounting (RFC 2865 section 5.25); a random
+        // UUID (122 random bits, drawn from a buffered pool).
         {
           type: Attribute.Class,
-          value: Buffer.from(`tokenward:${randomBytes(12).toString('hex')}`),
+          value: Buffer.from(`tokenward:${randomUUID()}`),
         },
       ];
     case 'reject':
