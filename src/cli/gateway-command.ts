@@ -3,6 +3,7 @@ import { consoleAdminCommand, radiusClientCommands } from './gateway/admin-comma
 import { configCommands, diagnoseCommands } from './gateway/config-commands.js';
 import { deliveryCommands } from './gateway/delivery-commands.js';
 import { enrollCommand, licenceCommands } from './gateway/enrolment-commands.js';
+import { ldapCommands } from './gateway/ldap-commands.js';
 import { authCommand, authLogCommand } from './gateway/login-commands.js';
 import { serveCommand } from './gateway/serve-command.js';
 import { tokenCommands } from './gateway/token-commands.js';
@@ -24,6 +25,7 @@ export function gatewayCommand(output: Output) {
     ...deliveryCommands(output),
     consoleAdminCommand(output),
     radiusClientCommands(output),
+    ldapCommands(output),
     authCommand(output),
     authLogCommand(output),
     serveCommand(output),

@@ -170,6 +170,30 @@ export const errorCatalog = {
     message:
       'The database cannot be reached or cannot write just now. Nothing was changed; try again in a few seconds.',
   },
+  TW_DIRECTORY_UNAVAILABLE: {
+    status: 503,
+    expose: true,
+    message:
+      'No host of the LDAP server answered. Check that the directory is up and reachable from this gateway; failed hosts are retried after a back-off.',
+  },
+  TW_LDAP_SERVICE_BIND_FAILED: {
+    status: 502,
+    expose: true,
+    message:
+      "The LDAP server refused the gateway's service account. Set the right username and password on the LDAP server entry.",
+  },
+  TW_LDAP_SERVER_INVALID: {
+    status: 400,
+    expose: true,
+    message:
+      'An LDAP server setting is not valid; the named field says which. Nothing was changed.',
+  },
+  TW_LDAP_SERVER_IN_USE: {
+    status: 409,
+    expose: true,
+    message:
+      'Users still have their password checked by this LDAP server. Move them to another server or a local password first.',
+  },
   TW_DATABASE_URL_INVALID: {
     status: 500,
     expose: true,

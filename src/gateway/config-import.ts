@@ -1,5 +1,4 @@
 import { parseClientAddress } from '../core/client-address.js';
-import { isTokenwardError, TokenwardError } from '../core/errors.js';
 import { OTP_MODES, TWO_FACTORS } from '../core/login-terms.js';
 import { parseEmailAddress, parseFreeText, parseName, parsePhoneNumber } from '../core/names.js';
 import { checkPasswordPolicy, PASSWORD_MIN_LENGTH } from '../core/password-policy.js';
@@ -17,6 +16,8 @@ import type { Fortitoken } from '../store/repositories/fortitoken-repository.js'
 import type { RadiusClient } from '../store/repositories/radius-client-repository.js';
 import type { User } from '../store/repositories/user-repository.js';
 import type { GatewayRepositories } from '../store/store.js';
+import { ldapServerEntry } from './config-import-ldap.js';
+import { checkedAt, choice, integer, invalid, secret, single } from './config-values.js';
 import { ADMIN, audit, type GatewayContext } from './context.js';
 import {
   GATEWAY_SETTINGS,
@@ -30,7 +31,7 @@ import { replaceRadiusClient } from './radius-clients.js';
 import { sealedValueAad } from './token-secrets.js';
 
 type Change = (tx: GatewayRepositories) => Promise<void>;
-type Reader = Pick<GatewayRepositories, 'fortitokens' | 'users' | 'radiusClients'>;
+type Reader = Pick<GatewayRepositories, 'fortitokens' | 'users' | 'radiusClients' | 'ldapServers'>;
 
 /**
  * Applies FortiOS-syntax configuration (what `config show` prints, or a FortiGate's
@@ -44,6 +45,8 @@ export async function importConfig(
 ): Promise<{ applied: number }> {
   const { store, cipher } = ctx;
   const changes: Change[] = [];
+  /** LDAP servers this document defines: its users may name them before they are stored. */
+  const ldapNames = new Set<string>();
   for (const section of parseConfig(text)) {
     switch (section.path) {
       case 'system global':
@@ -55,8 +58,15 @@ export async function importConfig(
         for (const entry of tableEntries(section))
           changes.push(await fortitoken(store, cipher, entry, now));
         break;
+      case 'user ldap':
+        for (const entry of tableEntries(section)) {
+          changes.push(await ldapServerEntry(store, cipher, entry, now));
+          ldapNames.add(entry.name);
+        }
+        break;
       case 'user local':
-        for (const entry of tableEntries(section)) changes.push(await localUser(store, entry, now));
+        for (const entry of tableEntries(section))
+          changes.push(await localUser(store, entry, now, ldapNames));
         break;
       case 'user radius-client':
         for (const entry of tableEntries(section))
@@ -162,16 +172,31 @@ function importedState(token: Fortitoken): TokenState {
   return token.activationCodeEnc === null ? 'new' : 'provisioning';
 }
 
-async function localUser(store: Reader, entry: ConfigEntry, now: number): Promise<Change> {
+async function localUser(
+  store: Reader,
+  entry: ConfigEntry,
+  now: number,
+  /** LDAP servers defined earlier in the same document. */
+  ldapNames: ReadonlySet<string>,
+): Promise<Change> {
   checkedAt(entry.line, () => parseName(entry.name, 'the user name'));
   const existing = await store.users.find(entry.name);
   let passwordHash = existing?.passwordHash;
+  let type: 'password' | 'ldap' = existing?.ldapServer == null ? 'password' : 'ldap';
   const patch: Partial<User> = {};
   for (const setting of entry.settings) {
     switch (setting.key) {
       case 'type':
-        choice(setting, ['password'] as const);
+        type = choice(setting, ['password', 'ldap'] as const);
         break;
+      case 'ldap-server': {
+        const name = single(setting);
+        if (!ldapNames.has(name) && (await store.ldapServers.find(name)) === undefined) {
+          invalid(setting.line, `there is no LDAP server "${name}" (config user ldap)`);
+        }
+        patch.ldapServer = name;
+        break;
+      }
       case 'passwd': {
         const [first, second] = setting.values;
         passwordHash =
@@ -215,7 +240,18 @@ async function localUser(store: Reader, entry: ConfigEntry, now: number): Promis
         invalid(setting.line, `unknown setting "${setting.key}" in "config user local"`);
     }
   }
-  if (passwordHash === undefined) invalid(entry.line, `user "${entry.name}" needs "set passwd"`);
+  if (type === 'ldap') {
+    // FortiOS: `set type ldap` with `set ldap-server NAME`; no local password is kept.
+    if ((patch.ldapServer ?? existing?.ldapServer ?? null) === null) {
+      invalid(entry.line, `user "${entry.name}" has "type ldap" and needs "set ldap-server"`);
+    }
+    passwordHash = '';
+  } else {
+    patch.ldapServer = null;
+    if (passwordHash === undefined || passwordHash === '') {
+      invalid(entry.line, `user "${entry.name}" needs "set passwd"`);
+    }
+  }
   const hash = passwordHash;
   return async (tx) => {
     if (existing === undefined) {
@@ -279,51 +315,6 @@ async function radiusClient(
 }
 
 /** A secret given in clear (encrypted now) or as `ENC <value>` printed by `config show`. */
-function secret(setting: ConfigSetting, cipher: AtRestCipher, aad: string, clear: RegExp): string {
-  const [first, second] = setting.values;
-  if (
-    first?.text === 'ENC' &&
-    !first.quoted &&
-    second !== undefined &&
-    setting.values.length === 2
-  ) {
-    try {
-      cipher.decrypt(second.text, aad);
-    } catch {
-      invalid(
-        setting.line,
-        `the ENC value of "${setting.key}" was not made by this gateway's master key`,
-      );
-    }
-    return second.text;
-  }
-  const value = single(setting);
-  if (!clear.test(value)) invalid(setting.line, `"${setting.key}" is not valid`);
-  return cipher.encrypt(Buffer.from(value), aad);
-}
-
-function single(setting: ConfigSetting): string {
-  const [value, ...rest] = setting.values;
-  if (value === undefined || rest.length > 0)
-    invalid(setting.line, `"set ${setting.key}" takes one value`);
-  return value.text;
-}
-
-function integer(setting: ConfigSetting, min: number, max: number): number {
-  const text = single(setting);
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max)
-    invalid(setting.line, `"${setting.key}" is a whole number from ${min} to ${max}`);
-  return value;
-}
-
-function choice<T extends string>(setting: ConfigSetting, choices: readonly T[]): T {
-  const text = single(setting);
-  const found = choices.find((c) => c === text);
-  if (found === undefined)
-    invalid(setting.line, `"${setting.key}" is one of: ${choices.join(', ')}`);
-  return found;
-}
 
 function serialOf(entry: ConfigEntry): string {
   try {
@@ -341,28 +332,11 @@ function parseSerialAt(setting: ConfigSetting): string {
   }
 }
 
-function invalid(line: number, problem: string): never {
-  throw new TokenwardError('TW_CONFIG_INVALID', {
-    message: `Line ${line}: ${problem}. Nothing was changed.`,
-    data: { line },
-  });
-}
-
 function isWholePasswordHash(stored: string): boolean {
   try {
     checkPasswordHash(stored);
     return true;
   } catch {
     return false;
-  }
-}
-
-/** A value checked by `parse`; its refusal becomes TW_CONFIG_INVALID naming the line. */
-function checkedAt<T>(line: number, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (!isTokenwardError(error)) throw error;
-    invalid(line, error.message.replace(/\.$/, ''));
   }
 }

@@ -1,9 +1,11 @@
+import { X509Certificate } from 'node:crypto';
 import { TokenwardError } from '../core/errors.js';
 import type {
   ConfigSection,
   ConfigSetting,
   ConfigValue,
 } from '../protocol/fortios/config-document.js';
+import type { LdapServer } from '../store/repositories/ldap-server-repository.js';
 import type { GatewayContext } from './context.js';
 import {
   GATEWAY_SETTINGS,
@@ -57,6 +59,7 @@ async function allSections(ctx: GatewayContext): Promise<ConfigSection[]> {
   const tokens = await store.fortitokens.list();
   const users = await store.users.list();
   const clients = await store.radiusClients.list();
+  const ldapServers = await store.ldapServers.list();
   return [
     single('system global'),
     single('user setting'),
@@ -88,6 +91,17 @@ async function allSections(ctx: GatewayContext): Promise<ConfigSection[]> {
         };
       }),
     },
+    // Before the users: they name these servers.
+    {
+      path: 'user ldap',
+      settings: [],
+      line: 0,
+      entries: ldapServers.map((server) => ({
+        name: server.name,
+        line: 0,
+        settings: ldapSettings(server),
+      })),
+    },
     {
       path: 'user local',
       settings: [],
@@ -96,8 +110,12 @@ async function allSections(ctx: GatewayContext): Promise<ConfigSection[]> {
         name: user.name,
         line: 0,
         settings: [
-          set('type', bare('password')),
-          set('passwd', bare('ENC'), bare(Buffer.from(user.passwordHash).toString('base64'))),
+          ...(user.ldapServer === null
+            ? [
+                set('type', bare('password')),
+                set('passwd', bare('ENC'), bare(Buffer.from(user.passwordHash).toString('base64'))),
+              ]
+            : [set('type', bare('ldap')), set('ldap-server', quoted(user.ldapServer))]),
           set('two-factor', bare(user.twoFactor)),
           ...(user.tokenSerial === null ? [] : [set('fortitoken', quoted(user.tokenSerial))]),
           ...(user.email === null ? [] : [set('email-to', quoted(user.email))]),
@@ -121,5 +139,35 @@ async function allSections(ctx: GatewayContext): Promise<ConfigSection[]> {
         ],
       })),
     },
+  ];
+}
+
+/** One `config user ldap` entry: FortiOS's names, the service password as ENC. */
+function ldapSettings(server: LdapServer): ConfigSetting[] {
+  const optional = (key: string, value: string | null) =>
+    value === null ? [] : [set(key, quoted(value))];
+  return [
+    set('server', quoted(server.server)),
+    ...optional('secondary-server', server.secondaryServer),
+    ...optional('tertiary-server', server.tertiaryServer),
+    set('port', bare(server.port)),
+    set('secure', bare(server.secure)),
+    // The certificate in base64 (DER): one value, as `config import` reads it back.
+    ...optional(
+      'ca-cert',
+      server.caCert === null ? null : new X509Certificate(server.caCert).raw.toString('base64'),
+    ),
+    set('cnid', quoted(server.cnid)),
+    set('dn', quoted(server.dn)),
+    set('type', bare(server.type)),
+    ...optional('username', server.username),
+    ...(server.passwordEnc === null
+      ? []
+      : [set('password', bare('ENC'), bare(server.passwordEnc))]),
+    set('group-member-check', bare(server.groupMemberCheck)),
+    set('member-attr', quoted(server.memberAttr)),
+    set('email-attr', quoted(server.emailAttr)),
+    set('phone-attr', quoted(server.phoneAttr)),
+    set('timeout', bare(server.timeoutSeconds)),
   ];
 }

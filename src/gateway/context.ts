@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import type { GatewayRepositories, GatewayStore } from '../store/store.js';
+import type { LdapDirectory } from './directory/ldap-directory.js';
 import type { GatewaySettings } from './gateway-settings.js';
 import type { Notifier } from './notifier.js';
 import type { ProvisionerConnection } from './provisioner-link.js';
@@ -17,6 +18,8 @@ export interface GatewayContext {
   readonly connection: ProvisionerConnection;
   /** The FortiOS single-valued settings, cached briefly, written validated. */
   readonly settings: GatewaySettings;
+  /** LDAP servers' hosts with their back-off state: shared by logins and `ldap test`. */
+  readonly directory: LdapDirectory;
 }
 
 /** Appends one audit entry (never with a secret in `detail`). */

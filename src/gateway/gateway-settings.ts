@@ -33,6 +33,11 @@ export const GATEWAY_SETTINGS = {
     'auth-lockout-duration': { fallback: 0, min: 0, max: 31_536_000 },
     /** Ours: a new user needs a second factor unless added explicitly without one. */
     'two-factor-required': toggle('enable'),
+    /**
+     * Ours: when no host of a user's LDAP server answers, refuse the login (`reject`), or give
+     * no answer (`no-answer`: RADIUS stays silent so the NAS fails over; HTTP answers 503).
+     */
+    'directory-down': { fallback: 'reject', choices: ['reject', 'no-answer'] },
   },
   'log setting': {
     /** Ours: days the auth log and the audit log keep an entry. */
@@ -62,6 +67,8 @@ export interface GatewayPolicy {
     readonly durationSeconds: number;
   };
   readonly twoFactorRequired: boolean;
+  /** What a login gets when the user's directory does not answer. */
+  readonly directoryDown: 'reject' | 'no-answer';
   readonly logRetentionDays: number;
   readonly push: {
     readonly enabled: boolean;
@@ -88,6 +95,7 @@ export async function readGatewayPolicy(
       durationSeconds: Number(value('user setting', 'auth-lockout-duration')),
     },
     twoFactorRequired: value('user setting', 'two-factor-required') === 'enable',
+    directoryDown: value('user setting', 'directory-down') === 'no-answer' ? 'no-answer' : 'reject',
     logRetentionDays: Number(value('log setting', 'retention-days')),
     push: {
       enabled: value('system ftm-push', 'status') === 'enable',

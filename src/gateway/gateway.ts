@@ -9,13 +9,21 @@ import { consoleAdminExists, setConsoleAdmin, signInConsoleAdmin } from './conso
 import type { GatewayContext } from './context.js';
 import { type MailServerInput, setMailServer, setSmsWebhook } from './delivery-settings.js';
 import { diagnoseTokens } from './diagnose.js';
+import { createLdapDirectory, type LdapDirectory } from './directory/ldap-directory.js';
 import { type EnrolmentInput, enrollGateway, isEnrolled } from './enrolment.js';
 import {
   createGatewaySettings,
   type GatewaySettings,
   type SettingChange,
 } from './gateway-settings.js';
+import {
+  listLdapServers,
+  removeLdapServer,
+  saveLdapServer,
+  testLdapServer,
+} from './ldap-servers.js';
 import { importLicence } from './licence-import.js';
+import type { LdapServerInput } from './new-ldap-server.js';
 import type { RadiusClientInput } from './new-radius-client.js';
 import type { Notifier } from './notifier.js';
 import { gatewayOverview } from './overview.js';
@@ -69,6 +77,8 @@ export interface GatewayDependencies {
   readonly connection?: ProvisionerConnection;
   /** Shared with the auth engine of the same node; made when absent. */
   readonly settings?: GatewaySettings;
+  /** Shared with the auth engine of the same node; made when absent. */
+  readonly directory?: LdapDirectory;
 }
 
 /** The context every use case of one node shares. */
@@ -90,6 +100,7 @@ export function createGatewayContext(deps: GatewayDependencies): GatewayContext 
         provisionerUrl: deps.provisionerUrl,
       }),
     settings: deps.settings ?? createGatewaySettings(deps.store),
+    directory: deps.directory ?? createLdapDirectory({ log: deps.log, clock }),
   };
 }
 
@@ -148,6 +159,12 @@ export function createGateway(deps: GatewayDependencies | { readonly context: Ga
     listRadiusClients: () => listRadiusClients(ctx),
     removeRadiusClient: (name: string) => removeRadiusClient(ctx, name, now()),
     radiusClientsWithSecrets: () => radiusClientsWithSecrets(ctx),
+
+    saveLdapServer: (input: LdapServerInput) => saveLdapServer(ctx, input, now()),
+    listLdapServers: () => listLdapServers(ctx),
+    removeLdapServer: (name: string) => removeLdapServer(ctx, name, now()),
+    testLdapServer: (name: string, probe?: { username: string; password: string }) =>
+      testLdapServer(ctx, name, probe),
     /** The configuration's version: what the RADIUS listener keys its cached clients on. */
     configVersion: () => ctx.settings.version(),
 

@@ -15,5 +15,6 @@ export function newUser(name: string, passwordHash: string, now: number): User {
     lockedUntil: null,
     createdAt: now,
     updatedAt: now,
+    ldapServer: null,
   };
 }

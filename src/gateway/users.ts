@@ -12,7 +12,10 @@ import { freeToken, tokenNamed } from './token-lookup.js';
 
 export interface NewUser {
   readonly name: string;
-  readonly password: string;
+  /** A local password, or (with `ldapServer`) none: the directory checks it. */
+  readonly password?: string;
+  /** The LDAP server that checks this user's password (FortiOS `set type ldap`). */
+  readonly ldapServer?: string;
   readonly email?: string;
   readonly sms?: string;
   readonly twoFactor?: TwoFactor;
@@ -48,11 +51,7 @@ export async function addUser(ctx: GatewayContext, input: NewUser, now: number) 
   const name = parseName(input.name, 'user name');
   const email = input.email === undefined ? null : parseEmailAddress(input.email, '--email');
   const smsPhone = input.sms === undefined ? null : parsePhoneNumber(input.sms, '--sms');
-  checkPasswordPolicy(input.password, {
-    minLength: PASSWORD_MIN_LENGTH.user,
-    username: name,
-    field: 'password',
-  });
+  const passwordHash = await userPasswordHash(ctx, input, name);
   const twoFactor = input.twoFactor ?? (tokenSerial === null ? 'disable' : 'fortitoken');
   // A single-factor user only when asked for in so many words (`--no-two-factor`).
   if (
@@ -63,7 +62,8 @@ export async function addUser(ctx: GatewayContext, input: NewUser, now: number) 
     throw new TokenwardError('TW_TWO_FACTOR_REQUIRED', { data: { field: '--token' } });
   }
   const user: User = {
-    ...newUser(name, await hashPassword(input.password), now),
+    ...newUser(name, passwordHash, now),
+    ldapServer: input.ldapServer ?? null,
     email,
     smsPhone,
     twoFactor,
@@ -148,4 +148,40 @@ async function userNamed(ctx: GatewayContext, name: string): Promise<User> {
   const user = await ctx.store.users.find(name);
   if (user === undefined) throw notFound(`User "${name}"`);
   return user;
+}
+
+/**
+ * A local user's password hash, or '' for a directory user (no local password: nothing can
+ * match it); exactly one of the two is given.
+ */
+async function userPasswordHash(
+  ctx: GatewayContext,
+  input: NewUser,
+  name: string,
+): Promise<string> {
+  if (input.ldapServer !== undefined) {
+    if (input.password !== undefined) {
+      throw new TokenwardError('TW_INPUT_INVALID', {
+        message:
+          'A user whose password the LDAP server checks has no local password: give one of --ldap-server and a password.',
+        data: { field: '--ldap-server' },
+      });
+    }
+    if ((await ctx.store.ldapServers.find(input.ldapServer)) === undefined) {
+      throw notFound(`LDAP server "${input.ldapServer}"`);
+    }
+    return '';
+  }
+  if (input.password === undefined) {
+    throw new TokenwardError('TW_INPUT_INVALID', {
+      message: 'A local user needs a password (--password-stdin), or --ldap-server NAME.',
+      data: { field: 'password' },
+    });
+  }
+  checkPasswordPolicy(input.password, {
+    minLength: PASSWORD_MIN_LENGTH.user,
+    username: name,
+    field: 'password',
+  });
+  return hashPassword(input.password);
 }

@@ -22,6 +22,7 @@ export interface Database {
   users: UsersTable;
   fortitokens: FortitokensTable;
   radiusClients: RadiusClientsTable;
+  ldapServers: LdapServersTable;
   settings: SettingsTable;
   auditLog: AuditLogTable;
   authSessions: AuthSessionsTable;
@@ -159,6 +160,8 @@ export interface UsersTable {
   lockedUntil: number | null;
   createdAt: number;
   updatedAt: number;
+  /** The LDAP server that checks this user's password (FortiOS `type ldap`); null: local. */
+  ldapServer: string | null;
 }
 
 /** The gateway's token table: `config user fortitoken` plus what the OTP check learns. */
@@ -192,6 +195,32 @@ export interface RadiusClientsTable {
   messageAuthenticator: 'require' | 'optional';
   otpMode: OtpMode;
   createdAt: number;
+}
+
+/** `config user ldap`: a directory that checks passwords (and, later, lists group members). */
+export interface LdapServersTable {
+  name: string;
+  server: string;
+  secondaryServer: string | null;
+  tertiaryServer: string | null;
+  port: number;
+  secure: 'disable' | 'starttls' | 'ldaps';
+  /** PEM of the CA the server's certificate must chain to; null: the system's CAs. */
+  caCert: string | null;
+  /** The attribute that names a user (`uid`, `sAMAccountName`, `cn`). */
+  cnid: string;
+  /** The base DN users are found under. */
+  dn: string;
+  /** `simple`: bind as `cnid=user,dn`; `regular`: search with the service account, bind as found. */
+  type: 'simple' | 'regular';
+  username: string | null;
+  passwordEnc: string | null;
+  groupMemberCheck: 'user-attr' | 'group-object';
+  memberAttr: string;
+  emailAttr: string;
+  phoneAttr: string;
+  timeoutSeconds: number;
+  updatedAt: number;
 }
 
 export interface SettingsTable {

@@ -10,6 +10,7 @@ import { createClusterRepository } from './repositories/cluster-repository.js';
 import { createDeviceRepository } from './repositories/device-repository.js';
 import { createFortitokenRepository } from './repositories/fortitoken-repository.js';
 import { createGatewayRepository } from './repositories/gateway-repository.js';
+import { createLdapServerRepository } from './repositories/ldap-server-repository.js';
 import { createLicenceRepository } from './repositories/licence-repository.js';
 import { createPushRepository } from './repositories/push-repository.js';
 import { createRadiusClientRepository } from './repositories/radius-client-repository.js';
@@ -31,6 +32,7 @@ function createRepositories(db: Kysely<Database>) {
     users: createUserRepository(db),
     fortitokens: createFortitokenRepository(db),
     radiusClients: createRadiusClientRepository(db),
+    ldapServers: createLdapServerRepository(db),
     settings: createSettingRepository(db),
     auditLog: createAuditLogRepository(db),
     authSessions: createAuthSessionRepository(db),
@@ -69,6 +71,7 @@ export type GatewayRepositories = Pick<
   | 'users'
   | 'fortitokens'
   | 'radiusClients'
+  | 'ldapServers'
   | 'settings'
   | 'auditLog'
   | 'authSessions'

@@ -73,12 +73,16 @@ export async function startGatewayHarness(
   const radiusServers: RadiusServer[] = [];
 
   /** A user with a free token whose activation went out by e-mail (not yet on a phone). */
-  async function mailedUser(name: string) {
-    const password = `correct-horse-${name.length}`;
+  async function mailedUser(
+    name: string,
+    /** A directory user: this LDAP server checks the password (the directory's own). */
+    directory?: { readonly ldapServer: string; readonly password: string },
+  ) {
+    const password = directory?.password ?? `correct-horse-${name.length}`;
     const before = smtp.received.length;
     const added = await gateway.addUser({
       name,
-      password,
+      ...(directory === undefined ? { password } : { ldapServer: directory.ldapServer }),
       email: `${name}@example.com`,
       token: 'auto',
     });
@@ -102,8 +106,11 @@ export async function startGatewayHarness(
      * A user with a FortiToken activated on their own phone (a real mobile token whose clock
      * the test may move), the activation having gone out by e-mail.
      */
-    async tokenUser(name: string) {
-      const { password, serial, code } = await mailedUser(name);
+    async tokenUser(
+      name: string,
+      directory?: { readonly ldapServer: string; readonly password: string },
+    ) {
+      const { password, serial, code } = await mailedUser(name, directory);
       const phoneClock = testClock(true);
       const dir = join(root, name);
       const phone = createMobileToken({

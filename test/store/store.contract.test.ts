@@ -296,6 +296,45 @@ for (const { engine, skip } of engines) {
       );
     });
 
+    it('keeps LDAP servers, replaces one by name, and counts the users it checks', async () => {
+      const server = {
+        name: 'corp',
+        server: 'dc1.example.com',
+        secondaryServer: null,
+        tertiaryServer: null,
+        port: 389,
+        secure: 'disable' as const,
+        caCert: null,
+        cnid: 'uid',
+        dn: 'ou=people,dc=example,dc=com',
+        type: 'simple' as const,
+        username: null,
+        passwordEnc: null,
+        groupMemberCheck: 'user-attr' as const,
+        memberAttr: 'memberOf',
+        emailAttr: 'mail',
+        phoneAttr: 'mobile',
+        timeoutSeconds: 5,
+        updatedAt: now,
+      };
+      assert.equal(await store.ldapServers.save(server), false);
+      assert.equal(await store.ldapServers.save({ ...server, port: 636, secure: 'ldaps' }), true);
+      assert.deepEqual(await store.ldapServers.find('corp'), {
+        ...server,
+        port: 636,
+        secure: 'ldaps',
+      });
+      await store.users.create({ ...userRow('ldap-user', now), ldapServer: 'corp' });
+      assert.equal(await store.ldapServers.userCount('corp'), 1);
+      assert.deepEqual(
+        (await store.ldapServers.list()).map((s) => s.name),
+        ['corp'],
+      );
+      await store.users.remove('ldap-user');
+      assert.equal(await store.ldapServers.remove('corp'), true);
+      assert.equal(await store.ldapServers.find('corp'), undefined);
+    });
+
     it('takes no step for a token locked since the login read it', async () => {
       await store.fortitokens.createMany([fortitokenRow('FTKMOB83712DC7F1', now)]);
       await store.fortitokens.update('FTKMOB83712DC7F1', { status: 'lock' });

@@ -15,11 +15,16 @@ export function userCommands(output: Output) {
       'add',
       'add a user; with a token, the activation goes out at once',
       async ({ gateway }, args, options) => {
-        const password = await secretFromStdin(options.passwordStdin, '--password-stdin');
+        // A directory user has no local password: the LDAP server checks it.
+        const password =
+          options.ldapServer === undefined
+            ? await secretFromStdin(options.passwordStdin, '--password-stdin')
+            : undefined;
         const twoFactor = twoFactorOption(options, output);
         const added = await gateway.addUser({
           name: args[0] ?? '',
-          password,
+          ...(password === undefined ? {} : { password }),
+          ...optional(options, 'ldapServer'),
           ...optional(options, 'email'),
           ...optional(options, 'sms'),
           ...(twoFactor === undefined ? {} : { twoFactor }),
@@ -32,6 +37,7 @@ export function userCommands(output: Output) {
     )
       .argument('<name>', 'the user name')
       .option('--password-stdin', 'read the password from standard input')
+      .option('--ldap-server <name>', 'no local password: this LDAP server checks it')
       .option('--email <address>', 'where activation e-mails go')
       .option('--sms <phone>', 'where activation SMS go')
       .option(

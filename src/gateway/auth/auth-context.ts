@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AtRestCipher } from '../../crypto/at-rest-cipher.js';
 import type { GatewayStore } from '../../store/store.js';
+import type { LdapDirectory } from '../directory/ldap-directory.js';
 import type { GatewaySettings } from '../gateway-settings.js';
 import type { Notifier } from '../notifier.js';
 import type { ProvisionerConnection } from '../provisioner-link.js';
@@ -28,6 +29,8 @@ export interface AuthContext {
   /** Password hashing behind the bounded queue (the first factor's, and rehashes). */
   readonly passwords: PasswordHasher;
   readonly regulation: LoginRegulation;
+  /** Checks the passwords of directory users. */
+  readonly directory: LdapDirectory;
   /** Where each decision's entry goes (group commit: the answer waits for it). */
   readonly authLog: AuthLogWriter;
 }

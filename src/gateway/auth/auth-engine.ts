@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { AtRestCipher } from '../../crypto/at-rest-cipher.js';
 import type { GatewayStore } from '../../store/store.js';
+import { createLdapDirectory, type LdapDirectory } from '../directory/ldap-directory.js';
 import { createGatewaySettings, type GatewaySettings } from '../gateway-settings.js';
 import type { Notifier } from '../notifier.js';
 import type { ProvisionerConnection } from '../provisioner-link.js';
@@ -37,6 +38,8 @@ export interface AuthEngineDependencies {
   readonly hashPool?: HashPoolLimits;
   /** Shared with the gateway of the same node, so a settings change applies at once. */
   readonly settings?: GatewaySettings;
+  /** Shared with the gateway of the same node (one back-off state per LDAP host). */
+  readonly directory?: LdapDirectory;
 }
 
 /**
@@ -63,6 +66,7 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     passwords,
     regulation: createLoginRegulation(deps.store),
     authLog: createAuthLogWriter(deps.store),
+    directory: deps.directory ?? createLdapDirectory({ log: deps.log, clock }),
   };
   return {
     login: (input: PasswordLogin) => passwordLogin(ctx, input),

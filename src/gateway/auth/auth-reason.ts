@@ -17,6 +17,8 @@ export const AUTH_REASONS = {
   'unknown-user': 'no such user',
   'password-mismatch': 'wrong password (counted towards the lockout)',
   'password-hash-invalid': 'the stored password hash is malformed: set the password again',
+  'directory-unavailable':
+    "no host of the user's LDAP server answered within its timeout (the password was not checked)",
   'user-disabled': 'the user is disabled',
   'user-locked': 'the user is locked out',
   'source-blocked': 'the source address is held back by its failures',

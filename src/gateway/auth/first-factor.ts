@@ -57,6 +57,11 @@ export function createFirstFactor(hasher: PasswordHasher) {
   return async (input: {
     /** The user's stored hash; undefined for an unknown user. */
     readonly stored: string | undefined;
+    /**
+     * Checks a password elsewhere instead of the stored hash (a directory user: a bind as them).
+     * May throw (TW_DIRECTORY_UNAVAILABLE): the login then has no verdict.
+     */
+    readonly check?: ((password: string) => Promise<boolean>) | undefined;
     readonly given: string;
     readonly codeAppended?: CodeAppended | undefined;
     /** The digits of the user's token, when a code may be appended to the password. */
@@ -78,9 +83,11 @@ export function createFirstFactor(hasher: PasswordHasher) {
     try {
       const results = await Promise.all(
         tries.map(async (attempt) =>
-          attempt === undefined || stored === undefined
+          attempt === undefined || (stored === undefined && input.check === undefined)
             ? hasher.verify(input.given, await decoyHash()).then(() => false)
-            : hasher.verify(attempt.password, stored),
+            : input.check !== undefined
+              ? input.check(attempt.password)
+              : hasher.verify(attempt.password, stored ?? ''),
         ),
       );
       const index = results.indexOf(true);

@@ -1,7 +1,10 @@
+import { isTokenwardError, TokenwardError } from '../../core/errors.js';
+import type { User } from '../../store/repositories/user-repository.js';
+import { ldapServerWithSecret } from '../ldap-servers.js';
 import type { AuthContext } from './auth-context.js';
 import type { AuthOutcome, LoginContext } from './auth-outcome.js';
 import { tokenCodeDecision } from './code-answer.js';
-import type { CodeAppended } from './first-factor.js';
+import type { CodeAppended, FirstFactorVerdict } from './first-factor.js';
 import { concludeLogin } from './login-decision.js';
 import { userBarred } from './login-session.js';
 import { startLogin } from './login-start.js';
@@ -35,12 +38,29 @@ export async function passwordLogin(ctx: AuthContext, input: PasswordLogin): Pro
   if (sourceBlocked) {
     return concludeLogin(ctx, attempt, { result: 'reject', reason: 'source-blocked' });
   }
-  const password = await ctx.firstFactor({
-    stored: user?.passwordHash,
-    given: input.password,
-    codeAppended: input.codeAppended,
-    digits: user?.twoFactor === 'fortitoken' ? token?.digits : undefined,
-  });
+  let password: FirstFactorVerdict;
+  try {
+    password = await ctx.firstFactor({
+      stored: user?.passwordHash,
+      check: user === undefined ? undefined : await directoryCheck(ctx, user),
+      given: input.password,
+      codeAppended: input.codeAppended,
+      digits: user?.twoFactor === 'fortitoken' ? token?.digits : undefined,
+    });
+  } catch (error) {
+    const refused =
+      isTokenwardError(error, 'TW_DIRECTORY_UNAVAILABLE') ||
+      isTokenwardError(error, 'TW_LDAP_SERVICE_BIND_FAILED');
+    if (!refused) throw error;
+    const outcome = await concludeLogin(ctx, attempt, {
+      result: 'reject',
+      reason: 'directory-unavailable',
+      detail: error.code,
+    });
+    // No answer, when so set: the NAS fails over to its next RADIUS server (docs/auth.md).
+    if (policy.directoryDown === 'no-answer') throw error;
+    return outcome;
+  }
   if (user === undefined) {
     return concludeLogin(ctx, attempt, { result: 'reject', reason: 'unknown-user' });
   }
@@ -59,7 +79,7 @@ export async function passwordLogin(ctx: AuthContext, input: PasswordLogin): Pro
       failure: 'password',
     });
   }
-  rehashIfOld(ctx, user, password.password);
+  if (user.ldapServer === null) rehashIfOld(ctx, user, password.password);
   if (user.twoFactor === 'disable') {
     return concludeLogin(ctx, attempt, { result: 'accept', reason: 'password' });
   }
@@ -78,4 +98,21 @@ export async function passwordLogin(ctx: AuthContext, input: PasswordLogin): Pro
     attempt,
     await challengeSecondFactor(ctx, { user, token }, input.context, policy),
   );
+}
+
+/**
+ * For a directory user (`set type ldap`), the password check: a bind as them on their LDAP
+ * server; undefined for a local user (the stored hash checks it).
+ */
+async function directoryCheck(
+  ctx: AuthContext,
+  user: User,
+): Promise<((password: string) => Promise<boolean>) | undefined> {
+  if (user.ldapServer === null) return undefined;
+  const server = await ldapServerWithSecret(ctx, user.ldapServer);
+  if (server === undefined) {
+    throw new TokenwardError('TW_DIRECTORY_UNAVAILABLE', { data: { field: user.ldapServer } });
+  }
+  return async (password) =>
+    (await ctx.directory.checkPassword(server, user.name, password)) === 'right';
 }

@@ -38,6 +38,13 @@ export interface RadiusServerDependencies {
  * code appended to the password or asked for in an Access-Challenge, or a push for an empty
  * answer. Unknown sources and unverifiable packets are dropped and logged, never answered.
  */
+/** Why a request got no answer (the NAS retries, then fails over), for the log. */
+const UNANSWERED = {
+  TW_STORE_UNAVAILABLE: 'radius request unanswered: database away',
+  TW_AUTH_BUSY: 'radius request unanswered: password checks queue full',
+  TW_DIRECTORY_UNAVAILABLE: 'radius request unanswered: directory away (directory-down no-answer)',
+} as const;
+
 export function createRadiusServer(deps: RadiusServerDependencies) {
   const { auth, log } = deps;
   const clock = deps.clock ?? Date.now;
@@ -128,13 +135,12 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
       // No answer: the NAS retries, then fails over to its next RADIUS server (docs/radius.md).
       if (
         isTokenwardError(error, 'TW_STORE_UNAVAILABLE') ||
-        isTokenwardError(error, 'TW_AUTH_BUSY')
+        isTokenwardError(error, 'TW_AUTH_BUSY') ||
+        isTokenwardError(error, 'TW_DIRECTORY_UNAVAILABLE')
       ) {
         log.warn(
           { code: error.code, source: from.address },
-          error.code === 'TW_AUTH_BUSY'
-            ? 'radius request unanswered: password checks queue full'
-            : 'radius request unanswered: database away',
+          UNANSWERED[error.code as keyof typeof UNANSWERED],
         );
       } else {
         log.error({ err: error, source: from.address }, 'radius request failed');

@@ -3,6 +3,7 @@ import { initial } from './001-initial.js';
 import { auth } from './002-auth.js';
 import { requestNonces } from './003-request-nonces.js';
 import { attempts } from './004-attempts.js';
+import { ldap } from './005-ldap.js';
 
 /** Every migration in order; names sort lexically, as Kysely's Migrator requires. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '002-auth': auth,
   '003-request-nonces': requestNonces,
   '004-attempts': attempts,
+  '005-ldap': ldap,
 };

@@ -1,0 +1,174 @@
+import { isIP } from 'node:net';
+import { Client, DN, EqualityFilter, InvalidCredentialsError, ResultCodeError } from 'ldapts';
+import type { Logger } from 'pino';
+import { blockedFor } from '../../core/backoff.js';
+import { TokenwardError } from '../../core/errors.js';
+import type { LdapServerWithSecret } from '../ldap-servers.js';
+
+/** A host that failed is skipped for 5 s, doubling with each failure in a row, at most 5 min. */
+const HOST_BACKOFF = { limit: 1, baseBlockMs: 5_000, maxBlockMs: 300_000 } as const;
+
+/** What the directory said of a password. */
+export type DirectoryVerdict = 'right' | 'wrong';
+
+/**
+ * Passwords checked against LDAP servers (`config user ldap`) by a bind as the user: `simple`
+ * binds as `<cnid>=<name>,<dn>`; `regular` first finds the user's DN with the service account,
+ * then binds as it. A server's hosts (server, secondary, tertiary) are tried in order; a host
+ * that did not answer within the timeout, refused the connection or failed TLS is skipped until
+ * its back-off ends, so a dead host costs one timeout now and then, not one per login. When no
+ * host answers: TW_DIRECTORY_UNAVAILABLE (never a hang: every operation has the server's
+ * timeout). A right password is never taken from a host that could not be asked.
+ */
+export function createLdapDirectory(deps: { readonly log: Logger; readonly clock: () => number }) {
+  const failures = new Map<string, { failures: number; lastAt: number }>();
+
+  const connect = async (server: LdapServerWithSecret, host: string): Promise<Client> => {
+    const timeout = server.timeoutSeconds * 1000;
+    // The certificate must chain to ca-cert (or the system's CAs) and name the host: a
+    // password is never sent to a directory that cannot prove it is the one configured.
+    const tlsOptions = {
+      host,
+      // SNI takes names only (RFC 6066 section 3); an address is checked against the SAN.
+      ...(isIP(host) === 0 ? { servername: host } : {}),
+      ...(server.caCert === null ? {} : { ca: [server.caCert] }),
+    };
+    const client = new Client({
+      url: `${server.secure === 'ldaps' ? 'ldaps' : 'ldap'}://${host}:${server.port}`,
+      timeout,
+      connectTimeout: timeout,
+      ...(server.secure === 'ldaps' ? { tlsOptions } : {}),
+    });
+    if (server.secure === 'starttls') await client.startTLS(tlsOptions);
+    return client;
+  };
+
+  /** Runs `work` on the first host that answers; a host that does not is backed off. */
+  const onFirstHost = async <T>(
+    server: LdapServerWithSecret,
+    work: (client: Client, host: string) => Promise<T>,
+  ): Promise<T> => {
+    const hosts = [server.server, server.secondaryServer, server.tertiaryServer].filter(
+      (host): host is string => host !== null,
+    );
+    let lastError: unknown;
+    for (const host of hosts) {
+      const key = `${server.name}|${host}`;
+      if (blockedFor(failures.get(key), HOST_BACKOFF, deps.clock()) > 0) continue;
+      let client: Client | undefined;
+      try {
+        client = await connect(server, host);
+        const result = await work(client, host);
+        failures.delete(key);
+        return result;
+      } catch (error) {
+        // The host answered: a refused password, or a service account it refuses.
+        if (error instanceof InvalidCredentialsError || error instanceof TokenwardError) {
+          failures.delete(key);
+          throw error;
+        }
+        lastError = error;
+        const previous = failures.get(key);
+        failures.set(key, { failures: (previous?.failures ?? 0) + 1, lastAt: deps.clock() });
+        deps.log.warn(
+          { ldap_server: server.name, host, err: { message: (error as Error).message } },
+          'LDAP host did not answer: trying the next one',
+        );
+      } finally {
+        await client?.unbind().catch(() => undefined);
+      }
+    }
+    throw new TokenwardError('TW_DIRECTORY_UNAVAILABLE', {
+      message: `No host of LDAP server "${server.name}" answered (${hosts.join(', ')}). Check that the directory is up and reachable; hosts that failed are retried after a back-off.`,
+      data: { field: server.name },
+      ...(lastError === undefined ? {} : { cause: lastError }),
+    });
+  };
+
+  /** `regular`: the service account's bind; its refusal is a configuration to fix, not a login. */
+  const bindServiceAccount = async (client: Client, server: LdapServerWithSecret) => {
+    try {
+      await client.bind(server.username ?? '', server.password ?? '');
+    } catch (error) {
+      if (!(error instanceof InvalidCredentialsError)) throw error;
+      throw new TokenwardError('TW_LDAP_SERVICE_BIND_FAILED', {
+        message: `LDAP server "${server.name}" refused its service account "${server.username ?? ''}". Set the right username and password: tokenward gateway ldap add ${server.name} ... --password-stdin.`,
+        data: { field: 'username' },
+      });
+    }
+  };
+
+  /** The DN to bind as: built (`simple`) or found with the service account (`regular`). */
+  const userDn = async (
+    client: Client,
+    server: LdapServerWithSecret,
+    username: string,
+  ): Promise<string | undefined> => {
+    if (server.type === 'simple') {
+      return `${new DN().addPairRDN(server.cnid, username).toString()},${server.dn}`;
+    }
+    await bindServiceAccount(client, server);
+    const { searchEntries } = await client.search(server.dn, {
+      scope: 'sub',
+      filter: new EqualityFilter({ attribute: server.cnid, value: username }),
+      attributes: ['dn'],
+      sizeLimit: 2,
+    });
+    // Two entries for one name is a directory to fix, not a user to guess between.
+    return searchEntries.length === 1 ? searchEntries[0]?.dn : undefined;
+  };
+
+  const checkPassword = async (
+    server: LdapServerWithSecret,
+    username: string,
+    password: string,
+  ): Promise<DirectoryVerdict> => {
+    // An empty password would be an unauthenticated bind, which servers answer with success
+    // (RFC 4513 section 5.1.2): never a right password.
+    if (password === '') return 'wrong';
+    try {
+      return await onFirstHost(server, async (client) => {
+        const dn = await userDn(client, server, username);
+        if (dn === undefined) return 'wrong';
+        await client.bind(dn, password);
+        return 'right';
+      });
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) return 'wrong';
+      throw error;
+    }
+  };
+
+  return {
+    /** Whether the directory takes `password` for `username` (TW_DIRECTORY_UNAVAILABLE if none answers). */
+    checkPassword,
+
+    /**
+     * Connects (and binds with the service account for `regular`); with a probe, checks that
+     * user's password too. Says which host answered; TW_DIRECTORY_UNAVAILABLE if none did.
+     */
+    async test(
+      server: LdapServerWithSecret,
+      probe?: { readonly username: string; readonly password: string },
+    ): Promise<{ host: string; password?: DirectoryVerdict }> {
+      const host = await onFirstHost(server, async (client, answered) => {
+        if (server.type === 'regular') {
+          await bindServiceAccount(client, server);
+          return answered;
+        }
+        // One request, for the connection to be made: any LDAP answer, even a refusal of an
+        // anonymous read of the root DSE, shows the host is up.
+        await client
+          .search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['namingContexts'] })
+          .catch((error: unknown) => {
+            if (!(error instanceof ResultCodeError)) throw error;
+          });
+        return answered;
+      });
+      if (probe === undefined) return { host };
+      return { host, password: await checkPassword(server, probe.username, probe.password) };
+    },
+  };
+}
+
+export type LdapDirectory = ReturnType<typeof createLdapDirectory>;

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { createLdapDirectory } from '../../src/gateway/directory/ldap-directory.js';
+import type { LdapServerWithSecret } from '../../src/gateway/ldap-servers.js';
+import { createLogger } from '../../src/log/create-logger.js';
+import { assertRejectsCode } from '../helpers/assert-code.js';
+import { requireComponent } from '../helpers/components.js';
+import {
+  freeTcpPort,
+  PEOPLE_DN,
+  slapdComponent,
+  startSlapd,
+  type TestDirectory,
+} from '../helpers/slapd.js';
+
+const run = promisify(execFile);
+const openssl = await requireComponent('openssl', 'apt-get install openssl');
+
+// Threat: a directory user's password handed to an impostor (a host in the path that answers
+// LDAPS or StartTLS with a certificate of its own). The certificate must chain to the
+// configured CA and name the host, or the password is not sent.
+describe('LDAP over TLS: LDAPS and StartTLS with a test CA', {
+  skip: slapdComponent.skip || openssl.skip,
+}, () => {
+  let dir: string;
+  let directory: TestDirectory;
+  let ca: string;
+  let otherCa: string;
+  let port: number;
+  let ldapsPort: number;
+  let tlsFiles: { ca: string; cert: string; key: string };
+  const warnings: string[] = [];
+  const checker = createLdapDirectory({
+    log: createLogger({
+      level: 'warn',
+      destination: { write: (line: string) => warnings.push(line) },
+    }),
+    clock: () => Date.now(),
+  });
+  let serial = 0;
+  const server = (overrides: Partial<LdapServerWithSecret>): LdapServerWithSecret => ({
+    name: `tls-${serial++}`,
+    server: '127.0.0.1',
+    secondaryServer: null,
+    tertiaryServer: null,
+    port,
+    secure: 'starttls',
+    caCert: ca,
+    cnid: 'uid',
+    dn: PEOPLE_DN,
+    type: 'simple',
+    username: null,
+    password: null,
+    groupMemberCheck: 'user-attr',
+    memberAttr: 'memberOf',
+    emailAttr: 'mail',
+    phoneAttr: 'mobile',
+    timeoutSeconds: 3,
+    updatedAt: 0,
+    ...overrides,
+  });
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tokenward-ldap-tls-'));
+    const file = (name: string) => join(dir, name);
+    const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+    for (const name of ['ca', 'other-ca']) {
+      await run('openssl', [
+        'req',
+        '-x509',
+        ...ecKey,
+        '-keyout',
+        file(`${name}.key`),
+        '-out',
+        file(`${name}.pem`),
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${name}`,
+      ]);
+    }
+    await run('openssl', [
+      'req',
+      ...ecKey,
+      '-keyout',
+      file('server.key'),
+      '-out',
+      file('server.csr'),
+      '-subj',
+      '/CN=127.0.0.1',
+    ]);
+    await writeFile(file('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+    await run('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      file('server.csr'),
+      '-CA',
+      file('ca.pem'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      file('server.pem'),
+      '-days',
+      '2',
+      '-extfile',
+      file('san.ext'),
+    ]);
+    ca = await readFile(file('ca.pem'), 'utf8');
+    otherCa = await readFile(file('other-ca.pem'), 'utf8');
+    port = await freeTcpPort();
+    ldapsPort = await freeTcpPort();
+    tlsFiles = { ca: file('ca.pem'), cert: file('server.pem'), key: file('server.key') };
+    directory = await startSlapd([{ uid: 'hana', password: 'hana-directory-pw' }], {
+      port,
+      ldapsPort,
+      tls: tlsFiles,
+    });
+  });
+  after(async () => {
+    await directory?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('checks the password over StartTLS and over LDAPS with the configured CA', async () => {
+    assert.equal(await checker.checkPassword(server({}), 'hana', 'hana-directory-pw'), 'right');
+    assert.equal(await checker.checkPassword(server({}), 'hana', 'wrong-pw'), 'wrong');
+    const ldaps = server({ secure: 'ldaps', port: ldapsPort });
+    assert.equal(await checker.checkPassword(ldaps, 'hana', 'hana-directory-pw'), 'right');
+  });
+
+  it('sends no password to a directory whose certificate another CA signed, or that names another host', async () => {
+    await assertRejectsCode(
+      checker.checkPassword(server({ caCert: otherCa }), 'hana', 'hana-directory-pw'),
+      'TW_DIRECTORY_UNAVAILABLE',
+    );
+    await assertRejectsCode(
+      checker.checkPassword(
+        server({ secure: 'ldaps', port: ldapsPort, caCert: otherCa }),
+        'hana',
+        'hana-directory-pw',
+      ),
+      'TW_DIRECTORY_UNAVAILABLE',
+    );
+    assert.match(warnings.at(-1) ?? '', /certificate/i, 'refused for its certificate');
+    // The certificate names 127.0.0.1; 127.0.0.2 reaches the same slapd under another name.
+    const renamed = await startSlapd([], {
+      host: '127.0.0.2',
+      port: await freeTcpPort(),
+      tls: tlsFiles,
+    });
+    try {
+      await assertRejectsCode(
+        checker.checkPassword(server({ server: '127.0.0.2', port: renamed.port }), 'hana', 'x-pw'),
+        'TW_DIRECTORY_UNAVAILABLE',
+      );
+      assert.match(warnings.at(-1) ?? '', /IP: 127\.0\.0\.2 is not in the cert's list/);
+    } finally {
+      await renamed.close();
+    }
+  });
+});

@@ -1,0 +1,174 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { requireComponent } from './components.js';
+
+const run = promisify(execFile);
+
+/** The base DN every test directory has; people are under ou=people. */
+export const BASE_DN = 'dc=example,dc=com';
+export const PEOPLE_DN = `ou=people,${BASE_DN}`;
+/** The service account (the directory's rootdn) a `regular` LDAP server searches with. */
+export const SERVICE_DN = `cn=admin,${BASE_DN}`;
+export const SERVICE_PASSWORD = 'service-account-pw';
+
+export const slapdComponent = await requireComponent(
+  'slapd',
+  'apt-get install slapd ldap-utils (Debian: OpenLDAP)',
+);
+
+export interface DirectoryPerson {
+  readonly uid: string;
+  readonly password: string;
+  readonly mail?: string;
+  readonly mobile?: string;
+}
+
+export interface TestDirectory {
+  readonly port: number;
+  /** The running slapd's process id (for the benchmark's CPU figures). */
+  pid(): number;
+  /** Ends slapd (the directory is down until `start`). */
+  stop(): Promise<void>;
+  /** Starts slapd again on the same port and data. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real OpenLDAP slapd from Debian's packages, with its own config file, data directory and a
+ * free port of 127.0.0.1, seeded from LDIF (slapadd) with `people` under ou=people.
+ */
+export async function startSlapd(
+  people: readonly DirectoryPerson[],
+  /** Where it listens: a loopback address (127.0.0.2 for a second directory) and a port. */
+  listen: {
+    readonly host?: string;
+    readonly port?: number;
+    /** TLS files (PEM paths): StartTLS on the port, and LDAPS on `ldapsPort`. */
+    readonly tls?: { readonly ca: string; readonly cert: string; readonly key: string };
+    readonly ldapsPort?: number;
+  } = {},
+): Promise<TestDirectory> {
+  const host = listen.host ?? '127.0.0.1';
+  const dir = await mkdtemp(join(tmpdir(), 'tokenward-slapd-'));
+  await mkdir(join(dir, 'db'));
+  const config = join(dir, 'slapd.conf');
+  await writeFile(
+    config,
+    [
+      'include /etc/ldap/schema/core.schema',
+      'include /etc/ldap/schema/cosine.schema',
+      'include /etc/ldap/schema/inetorgperson.schema',
+      'include /etc/ldap/schema/nis.schema',
+      `pidfile ${join(dir, 'slapd.pid')}`,
+      'modulepath /usr/lib/ldap',
+      'moduleload back_mdb',
+      'database mdb',
+      'maxsize 10485760',
+      `suffix "${BASE_DN}"`,
+      `rootdn "${SERVICE_DN}"`,
+      `rootpw ${SERVICE_PASSWORD}`,
+      `directory ${join(dir, 'db')}`,
+      ...(listen.tls === undefined
+        ? []
+        : [
+            `TLSCACertificateFile ${listen.tls.ca}`,
+            `TLSCertificateFile ${listen.tls.cert}`,
+            `TLSCertificateKeyFile ${listen.tls.key}`,
+          ]),
+      'access to attrs=userPassword by self read by anonymous auth by * none',
+      'access to * by * read',
+      '',
+    ].join('\n'),
+  );
+  const entries = [
+    `dn: ${BASE_DN}\nobjectClass: top\nobjectClass: dcObject\nobjectClass: organization\no: Example\ndc: example`,
+    `dn: ${PEOPLE_DN}\nobjectClass: organizationalUnit\nou: people`,
+    ...people.map((person) =>
+      [
+        `dn: uid=${person.uid},${PEOPLE_DN}`,
+        'objectClass: inetOrgPerson',
+        `uid: ${person.uid}`,
+        `cn: ${person.uid}`,
+        `sn: ${person.uid}`,
+        `userPassword: ${person.password}`,
+        ...(person.mail === undefined ? [] : [`mail: ${person.mail}`]),
+        ...(person.mobile === undefined ? [] : [`mobile: ${person.mobile}`]),
+      ].join('\n'),
+    ),
+  ];
+  const seed = join(dir, 'seed.ldif');
+  await writeFile(seed, `${entries.join('\n\n')}\n`);
+  await run('slapadd', ['-f', config, '-l', seed]);
+  const port = listen.port ?? (await freeTcpPort());
+  let child: ChildProcess | undefined;
+
+  const start = async () => {
+    const urls = [
+      `ldap://${host}:${port}/`,
+      ...(listen.ldapsPort === undefined ? [] : [`ldaps://${host}:${listen.ldapsPort}/`]),
+    ];
+    const started = spawn('slapd', ['-f', config, '-h', urls.join(' '), '-d', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = started;
+    await waitForPort(host, port, started);
+  };
+  const stop = async () => {
+    const running = child;
+    child = undefined;
+    if (running === undefined || running.exitCode !== null) return;
+    const gone = once(running, 'exit');
+    running.kill('SIGTERM');
+    await gone;
+  };
+  await start();
+  return {
+    port,
+    pid: () => child?.pid ?? 0,
+    stop,
+    start,
+    async close() {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A TCP port nothing listens on (bound and released). */
+export async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
+/** Resolves once `port` accepts connections (rejects when slapd exits first or after 20 s). */
+async function waitForPort(host: string, port: number, child: ChildProcess): Promise<void> {
+  const deadline = performance.now() + 20_000;
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`slapd exited: ${output}`);
+    const connected = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, host);
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (connected) return;
+    if (performance.now() > deadline)
+      throw new Error(`slapd did not listen within 20 s: ${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
