@@ -23,11 +23,32 @@ const MASTER_KEY = Buffer.alloc(32, 7);
  * and the same password under the production argon2id hash (hashed once), and two RADIUS
  * clients on 127.0.0.1 (append mode) and TOKEN_ONLY_SOURCE (`otp-mode token`). Returns the seeds.
  */
-export async function prepareGatewayDatabase(url: string, users: number): Promise<Buffer[]> {
+export async function prepareGatewayDatabase(
+  url: string,
+  users: number,
+  /** Directory users instead: an LDAP server `bench` (simple bind, uid under `dn`) checks them. */
+  directory?: { readonly port: number; readonly dn: string },
+): Promise<Buffer[]> {
   const store = await createStore(url);
   const cipher = createAtRestCipher(MASTER_KEY);
   const now = Date.now();
-  const passwordHash = await hashPassword(BENCH_PASSWORD, DEFAULT_ARGON2_PARAMETERS);
+  const gateway = createGateway({
+    store,
+    cipher,
+    log: createLogger({ level: 'silent' }),
+    notifier: createNotifier({}),
+  });
+  if (directory !== undefined) {
+    await gateway.saveLdapServer({
+      name: 'bench',
+      server: '127.0.0.1',
+      port: directory.port,
+      cnid: 'uid',
+      dn: directory.dn,
+    });
+  }
+  const passwordHash =
+    directory === undefined ? await hashPassword(BENCH_PASSWORD, DEFAULT_ARGON2_PARAMETERS) : '';
   const seeds: Buffer[] = [];
   try {
     for (let from = 0; from < users; from += 1000) {
@@ -53,16 +74,11 @@ export async function prepareGatewayDatabase(url: string, users: number): Promis
             ...newUser(names[index] ?? '', passwordHash, now),
             twoFactor: 'fortitoken',
             tokenSerial: token.serial,
+            ldapServer: directory === undefined ? null : 'bench',
           });
         }
       });
     }
-    const gateway = createGateway({
-      store,
-      cipher,
-      log: createLogger({ level: 'silent' }),
-      notifier: createNotifier({}),
-    });
     for (const [name, address, otpMode] of [
       ['bench-append', '127.0.0.1', 'append'],
       ['bench-token-only', TOKEN_ONLY_SOURCE, 'token'],

@@ -1,5 +1,10 @@
+import type { ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
+import { generateTotp } from '../src/core/totp.js';
 import { decodePacket, RadiusCode } from '../src/protocol/radius/packet.js';
+import { buildAccessRequest } from '../src/protocol/radius/radius-client.js';
+import { BENCH_OTP, BENCH_SECRET } from './gateway-process.js';
+import { cpuSeconds } from './process-usage.js';
 
 export interface LoadResult {
   readonly logins: number;
@@ -65,4 +70,49 @@ function exchange(socket: Socket, request: Buffer, port: number): Promise<Buffer
     });
     socket.send(request, port, '127.0.0.1');
   });
+}
+
+export interface Measured extends LoadResult {
+  /** Server CPU (user + system, all its threads) per answered request, in ms. */
+  readonly cpuMs: number;
+}
+
+export async function measure(
+  server: ChildProcess,
+  load: Parameters<typeof drive>[0],
+): Promise<Measured> {
+  const pid = server.pid ?? 0;
+  const before = cpuSeconds(pid);
+  const result = await drive(load);
+  const cpuMs = ((cpuSeconds(pid) - before) * 1000) / Math.max(1, result.logins);
+  return { ...result, cpuMs };
+}
+
+/**
+ * Users by index: `fresh` hands each out once, with its code at the current step (one user's
+ * step is spent by its login, and the run is shorter than there are users); `any` for PAP.
+ */
+export function userPool(seeds: readonly Buffer[]) {
+  let next = 0;
+  return {
+    fresh(request: (name: string, code: string) => Buffer): Buffer | undefined {
+      if (next >= seeds.length) return undefined;
+      const index = next++;
+      const seed = seeds[index] ?? Buffer.alloc(20);
+      return request(`user${index}`, generateTotp({ seed, now: Date.now(), ...BENCH_OTP }));
+    },
+    any: (() => {
+      let at = 0;
+      return () => (at = (at + 1) % seeds.length);
+    })(),
+  };
+}
+
+export function accessRequest(identifier: number, username: string, password: string): Buffer {
+  return buildAccessRequest({ identifier, secret: BENCH_SECRET, username, password }).datagram;
+}
+
+export function describe(result: Measured): string {
+  const rate = Math.round(result.perSecond).toLocaleString('en-US');
+  return `${rate}/s p50 ${result.p50.toFixed(2)} ms p99 ${result.p99.toFixed(2)} ms, server CPU ${result.cpuMs.toFixed(3)} ms/login`;
 }

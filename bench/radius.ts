@@ -18,7 +18,7 @@ import {
 } from './gateway-process.js';
 import { report } from './measure.js';
 import { cpuSeconds, rssBytes } from './process-usage.js';
-import { drive, type LoadResult } from './radius-load.js';
+import { accessRequest, describe, drive, type Measured, measure, userPool } from './radius-load.js';
 
 const USERS = 100_000;
 /** Enough for the PostgreSQL run (one level), which the aim compares at c=64 only. */
@@ -26,11 +26,6 @@ const POSTGRES_USERS = 25_000;
 const CONCURRENCY = [1, 16, 64] as const;
 const SECONDS_PER_LEVEL = 4;
 const POSTGRES_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
-
-interface Measured extends LoadResult {
-  /** Server CPU (user + system, all its threads) per answered request, in ms. */
-  readonly cpuMs: number;
-}
 
 /**
  * RADIUS logins per second at concurrency 1, 16 and 64, with p50/p99 and the server's CPU per
@@ -202,43 +197,6 @@ async function warmUp(
       left-- > 0 ? users.fresh((user, code) => accessRequest(id, user, code)) : undefined,
   });
   return rssBytes(gateway.child.pid ?? 0);
-}
-
-async function measure(server: ChildProcess, load: Parameters<typeof drive>[0]): Promise<Measured> {
-  const pid = server.pid ?? 0;
-  const before = cpuSeconds(pid);
-  const result = await drive(load);
-  const cpuMs = ((cpuSeconds(pid) - before) * 1000) / Math.max(1, result.logins);
-  return { ...result, cpuMs };
-}
-
-/**
- * Users by index: `fresh` hands each out once, with its code at the current step (one user's
- * step is spent by its login, and the run is shorter than there are users); `any` for PAP.
- */
-function userPool(seeds: readonly Buffer[]) {
-  let next = 0;
-  return {
-    fresh(request: (name: string, code: string) => Buffer): Buffer | undefined {
-      if (next >= seeds.length) return undefined;
-      const index = next++;
-      const seed = seeds[index] ?? Buffer.alloc(20);
-      return request(`user${index}`, generateTotp({ seed, now: Date.now(), ...BENCH_OTP }));
-    },
-    any: (() => {
-      let at = 0;
-      return () => (at = (at + 1) % seeds.length);
-    })(),
-  };
-}
-
-function accessRequest(identifier: number, username: string, password: string): Buffer {
-  return buildAccessRequest({ identifier, secret: BENCH_SECRET, username, password }).datagram;
-}
-
-function describe(result: Measured): string {
-  const rate = Math.round(result.perSecond).toLocaleString('en-US');
-  return `${rate}/s p50 ${result.p50.toFixed(2)} ms p99 ${result.p99.toFixed(2)} ms, server CPU ${result.cpuMs.toFixed(3)} ms/login`;
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;

@@ -6,6 +6,7 @@ import { benchActivation } from './activation.js';
 import { benchAuth } from './auth.js';
 import { benchFailover } from './failover.js';
 import { benchHttpLogin } from './http-login.js';
+import { benchLdap } from './ldap.js';
 import { benchOtp } from './otp.js';
 import { benchPoll } from './poll.js';
 import { benchRadius } from './radius.js';
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   auth: benchAuth,
   radius: benchRadius,
   'http-login': benchHttpLogin,
+  ldap: benchLdap,
 };
 /** Run only when named: it restarts the machine's PostgreSQL. */
 const onlyWhenNamed: Record<string, () => Promise<void>> = { failover: benchFailover };
