@@ -4,12 +4,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { generateTotp } from '../src/core/totp.js';
-import { buildAccessRequest } from '../src/protocol/radius/radius-client.js';
 import { stop, waitForLine } from './child-output.js';
 import { startFreeRadius } from './freeradius.js';
 import {
-  BENCH_OTP,
   BENCH_PASSWORD,
   BENCH_SECRET,
   prepareGatewayDatabase,
@@ -17,7 +14,7 @@ import {
   TOKEN_ONLY_SOURCE,
 } from './gateway-process.js';
 import { report } from './measure.js';
-import { cpuSeconds, rssBytes } from './process-usage.js';
+import { rssBytes } from './process-usage.js';
 import { accessRequest, describe, drive, type Measured, measure, userPool } from './radius-load.js';
 
 const USERS = 100_000;
