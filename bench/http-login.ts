@@ -12,20 +12,13 @@ import {
   prepareGatewayDatabase,
   startGatewayProcess,
 } from './gateway-process.js';
-import { report } from './measure.js';
+import { latencySummary, report } from './measure.js';
 import { cpuSeconds } from './process-usage.js';
+import { describe, type Measured } from './radius-load.js';
 
 const USERS = 60_000;
 const CONCURRENCY = [1, 16, 64] as const;
 const SECONDS_PER_LEVEL = 4;
-
-interface Measured {
-  readonly logins: number;
-  readonly perSecond: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly cpuMs: number;
-}
 
 /**
  * The HTTP login API of `tokenward gateway serve` at concurrency 1, 16 and 64 beside a trivial
@@ -171,23 +164,8 @@ async function measure(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, client));
-  const elapsed = (performance.now() - started) / 1000;
-  const cpuMs = ((cpuSeconds(pid) - before) * 1000) / Math.max(1, latencies.length);
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return {
-    logins: latencies.length,
-    perSecond: latencies.length / elapsed,
-    p50: at(0.5),
-    p99: at(0.99),
-    cpuMs,
-  };
-}
-
-function describe(result: Measured): string {
-  const rate = Math.round(result.perSecond).toLocaleString('en-US');
-  return `${rate}/s p50 ${result.p50.toFixed(2)} ms p99 ${result.p99.toFixed(2)} ms, server CPU ${result.cpuMs.toFixed(3)} ms/login`;
+  const summary = latencySummary(latencies, (performance.now() - started) / 1000);
+  return { ...summary, cpuMs: ((cpuSeconds(pid) - before) * 1000) / Math.max(1, summary.logins) };
 }
 
 /** A fastify server with one route that answers a JSON body with a JSON body, in its own process. */

@@ -39,3 +39,19 @@ export function report(name: string, figure: string, baseline: string, ratio: nu
   const shown = ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2);
   console.log(`${name}: ${figure} | baseline ${baseline} | ratio ${shown}`);
 }
+
+/** Logins answered, per second over `seconds`, and the median and 99th percentile latency (ms). */
+export function latencySummary(
+  latencies: number[],
+  seconds: number,
+): { logins: number; perSecond: number; p50: number; p99: number } {
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    logins: latencies.length,
+    perSecond: latencies.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+  };
+}

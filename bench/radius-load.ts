@@ -4,6 +4,7 @@ import { generateTotp } from '../src/core/totp.js';
 import { decodePacket, RadiusCode } from '../src/protocol/radius/packet.js';
 import { buildAccessRequest } from '../src/protocol/radius/radius-client.js';
 import { BENCH_OTP, BENCH_SECRET } from './gateway-process.js';
+import { latencySummary } from './measure.js';
 import { cpuSeconds } from './process-usage.js';
 
 export interface LoadResult {
@@ -48,16 +49,7 @@ export async function drive(input: {
     }
   };
   await Promise.all(Array.from({ length: input.concurrency }, client));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return {
-    logins: latencies.length,
-    perSecond: latencies.length / elapsed,
-    p50: at(0.5),
-    p99: at(0.99),
-  };
+  return latencySummary(latencies, (performance.now() - started) / 1000);
 }
 
 /** No answer within 10 s fails the benchmark: every system here must answer every request. */

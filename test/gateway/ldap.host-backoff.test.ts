@@ -5,7 +5,7 @@ import type { LdapServerWithSecret } from '../../src/gateway/ldap-servers.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import {
   freeTcpPort,
-  PEOPLE_DN,
+  ldapServerFixture,
   slapdComponent,
   startSlapd,
   type TestDirectory,
@@ -38,26 +38,7 @@ describe('LDAP hosts that fail are backed off', { skip: slapdComponent.skip }, (
       host: '127.0.0.2',
       port,
     });
-    server = {
-      name: 'corp',
-      server: '127.0.0.1',
-      secondaryServer: '127.0.0.2',
-      tertiaryServer: null,
-      port,
-      secure: 'disable',
-      caCert: null,
-      cnid: 'uid',
-      dn: PEOPLE_DN,
-      type: 'simple',
-      username: null,
-      password: null,
-      groupMemberCheck: 'user-attr',
-      memberAttr: 'memberOf',
-      emailAttr: 'mail',
-      phoneAttr: 'mobile',
-      timeoutSeconds: 2,
-      updatedAt: now,
-    };
+    server = ldapServerFixture({ name: 'corp', port, secondaryServer: '127.0.0.2' });
   });
   after(() => secondary?.close());
 

@@ -12,7 +12,7 @@ import { assertRejectsCode } from '../helpers/assert-code.js';
 import { requireComponent } from '../helpers/components.js';
 import {
   freeTcpPort,
-  PEOPLE_DN,
+  ldapServerFixture,
   slapdComponent,
   startSlapd,
   type TestDirectory,
@@ -43,27 +43,15 @@ describe('LDAP over TLS: LDAPS and StartTLS with a test CA', {
     clock: () => Date.now(),
   });
   let serial = 0;
-  const server = (overrides: Partial<LdapServerWithSecret>): LdapServerWithSecret => ({
-    name: `tls-${serial++}`,
-    server: '127.0.0.1',
-    secondaryServer: null,
-    tertiaryServer: null,
-    port,
-    secure: 'starttls',
-    caCert: ca,
-    cnid: 'uid',
-    dn: PEOPLE_DN,
-    type: 'simple',
-    username: null,
-    password: null,
-    groupMemberCheck: 'user-attr',
-    memberAttr: 'memberOf',
-    emailAttr: 'mail',
-    phoneAttr: 'mobile',
-    timeoutSeconds: 3,
-    updatedAt: 0,
-    ...overrides,
-  });
+  const server = (overrides: Partial<LdapServerWithSecret>): LdapServerWithSecret =>
+    ldapServerFixture({
+      name: `tls-${serial++}`,
+      port,
+      secure: 'starttls',
+      caCert: ca,
+      timeoutSeconds: 3,
+      ...overrides,
+    });
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tokenward-ldap-tls-'));

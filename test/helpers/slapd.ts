@@ -5,6 +5,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { LdapServerWithSecret } from '../../src/gateway/ldap-servers.js';
 import { requireComponent } from './components.js';
 
 const run = promisify(execFile);
@@ -171,4 +172,29 @@ async function waitForPort(host: string, port: number, child: ChildProcess): Pro
       throw new Error(`slapd did not listen within 20 s: ${output}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** An LDAP server entry as the directory client takes it: simple bind, uid under ou=people. */
+export function ldapServerFixture(
+  overrides: Partial<LdapServerWithSecret> & Pick<LdapServerWithSecret, 'name' | 'port'>,
+): LdapServerWithSecret {
+  return {
+    server: '127.0.0.1',
+    secondaryServer: null,
+    tertiaryServer: null,
+    secure: 'disable',
+    caCert: null,
+    cnid: 'uid',
+    dn: PEOPLE_DN,
+    type: 'simple',
+    username: null,
+    password: null,
+    groupMemberCheck: 'user-attr',
+    memberAttr: 'memberOf',
+    emailAttr: 'mail',
+    phoneAttr: 'mobile',
+    timeoutSeconds: 2,
+    updatedAt: 0,
+    ...overrides,
+  };
 }
