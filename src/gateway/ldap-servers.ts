@@ -2,13 +2,8 @@ import { TokenwardError } from '../core/errors.js';
 import type { LdapServer } from '../store/repositories/ldap-server-repository.js';
 import { notFound } from '../store/unique-violation.js';
 import { ADMIN, audit, type GatewayContext } from './context.js';
-import type { DirectoryVerdict } from './directory/ldap-directory.js';
+import type { DirectoryVerdict, LdapServerWithSecret } from './directory/ldap-directory.js';
 import { type LdapServerInput, ldapPasswordAad, newLdapServer } from './new-ldap-server.js';
-
-/** An LDAP server as the directory client uses it: the service account's password opened. */
-export type LdapServerWithSecret = Omit<LdapServer, 'passwordEnc'> & {
-  readonly password: string | null;
-};
 
 /** An LDAP server as shown to admins: everything but the service account's password. */
 export type ShownLdapServer = Omit<LdapServer, 'passwordEnc'>;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { LdapServerWithSecret } from '../../src/gateway/directory/ldap-directory.js';
 import { createLdapDirectory } from '../../src/gateway/directory/ldap-directory.js';
-import type { LdapServerWithSecret } from '../../src/gateway/ldap-servers.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import {
   freeTcpPort,

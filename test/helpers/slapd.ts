@@ -5,7 +5,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { LdapServerWithSecret } from '../../src/gateway/ldap-servers.js';
+import type { LdapServerWithSecret } from '../../src/gateway/directory/ldap-directory.js';
 import { requireComponent } from './components.js';
 
 const run = promisify(execFile);

@@ -3,7 +3,12 @@ import { Client, DN, EqualityFilter, InvalidCredentialsError, ResultCodeError } 
 import type { Logger } from 'pino';
 import { blockedFor } from '../../core/backoff.js';
 import { TokenwardError } from '../../core/errors.js';
-import type { LdapServerWithSecret } from '../ldap-servers.js';
+import type { LdapServer } from '../../store/repositories/ldap-server-repository.js';
+
+/** An LDAP server as the directory client uses it: the service account's password opened. */
+export type LdapServerWithSecret = Omit<LdapServer, 'passwordEnc'> & {
+  readonly password: string | null;
+};
 
 /** A host that failed is skipped for 5 s, doubling with each failure in a row, at most 5 min. */
 const HOST_BACKOFF = { limit: 1, baseBlockMs: 5_000, maxBlockMs: 300_000 } as const;
