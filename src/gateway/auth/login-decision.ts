@@ -43,6 +43,8 @@ export interface Attempt {
   readonly unproven: boolean;
   readonly user?: User;
   readonly policy?: GatewayPolicy;
+  /** Whether the source had failures on record when the login started (unknown: cleared anyway). */
+  readonly sourceFailures?: boolean;
 }
 
 /**
@@ -73,7 +75,9 @@ export async function concludeLogin(
     });
     for (const effect of caused) reason += `,${effect}`;
   }
-  if (decision.result === 'accept') await ctx.regulation.recordSuccess(user, attempt.context, now);
+  if (decision.result === 'accept') {
+    await ctx.regulation.recordSuccess(user, attempt.context, now, attempt.sourceFailures);
+  }
   const entry = {
     at: now,
     username: attempt.username,

@@ -33,12 +33,16 @@ export function createLoginRegulation(store: Pick<GatewayRepositories, 'attempts
   };
 
   return {
-    /** Seconds the source must wait before its next login, 0 when it may try now. */
-    async sourceBlockedSeconds(context: LoginContext, policy: GatewayPolicy, now: number) {
+    /**
+     * Seconds the source must wait before its next login (0 when it may try now), and whether
+     * it has failures on record (a success then clears them; else there is nothing to clear).
+     */
+    async sourceStanding(context: LoginContext, policy: GatewayPolicy, now: number) {
       const key = sourceKey(context);
-      if (key === undefined) return 0;
-      const waitMs = blockedFor(await store.attempts.find(key), sourcePolicy(policy), now);
-      return Math.ceil(waitMs / 1000);
+      if (key === undefined) return { blockedSeconds: 0, failures: false };
+      const count = await store.attempts.find(key);
+      const waitMs = blockedFor(count, sourcePolicy(policy), now);
+      return { blockedSeconds: Math.ceil(waitMs / 1000), failures: count !== undefined };
     },
 
     /** Counts a failure; returns what it caused, for the log's reason (`source-blocked`, `locked-out`). */
@@ -69,10 +73,18 @@ export function createLoginRegulation(store: Pick<GatewayRepositories, 'attempts
       return caused;
     },
 
-    /** A success clears the user's count and the source's. */
-    async recordSuccess(user: User | undefined, context: LoginContext, now: number) {
+    /**
+     * A success clears the user's count and the source's (unless the login read the source's
+     * standing and found no failures: no write for the usual login).
+     */
+    async recordSuccess(
+      user: User | undefined,
+      context: LoginContext,
+      now: number,
+      sourceFailures = true,
+    ) {
       const key = sourceKey(context);
-      if (key !== undefined) await store.attempts.clear(key);
+      if (key !== undefined && sourceFailures) await store.attempts.clear(key);
       if (user !== undefined && (user.failCount > 0 || user.lockedAt !== null)) {
         await store.users.unlock(user.name, now);
       }

@@ -25,6 +25,7 @@ export async function startLogin(
   const found = await ctx.store.users.findWithToken(input.username);
   const user = found?.user;
   const policy = await ctx.settings.policy();
+  const standing = await ctx.regulation.sourceStanding(input.context, policy, ctx.clock());
   const attempt: Attempt = {
     username: input.username,
     method: input.method,
@@ -33,11 +34,7 @@ export async function startLogin(
     unproven: input.context.unproven === true,
     ...(user === undefined ? {} : { user }),
     policy,
+    sourceFailures: standing.failures,
   };
-  const blockedSeconds = await ctx.regulation.sourceBlockedSeconds(
-    input.context,
-    policy,
-    ctx.clock(),
-  );
-  return { attempt, user, token: found?.token, policy, sourceBlocked: blockedSeconds > 0 };
+  return { attempt, user, token: found?.token, policy, sourceBlocked: standing.blockedSeconds > 0 };
 }
