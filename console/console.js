@@ -206,6 +206,34 @@ const views = {
     );
   },
 
+  async directory() {
+    const rows = $('#ldap-rows');
+    const servers = await api('GET', '/ldap-servers');
+    fill(
+      rows,
+      servers.map((s) => [
+        s.name,
+        [s.server, s.secondaryServer, s.tertiaryServer].filter(Boolean).join(', '),
+        String(s.port),
+        s.secure,
+        s.type,
+        s.cnid,
+        s.dn,
+        actions(
+          button(`Test ${s.name}`, async () => {
+            const answered = await api('POST', `/ldap-servers/${encodeURIComponent(s.name)}/test`);
+            return `${s.name}: ${answered.host} answered.`;
+          }),
+          button(`Remove ${s.name}`, async () => {
+            await api('DELETE', `/ldap-servers/${encodeURIComponent(s.name)}`);
+            return `${s.name} removed.`;
+          }),
+        ),
+      ]),
+      labelsOf(rows),
+    );
+  },
+
   async log() {
     const form = new FormData($('#log-filter'));
     const query = new URLSearchParams();
@@ -345,6 +373,15 @@ onSubmit('#add-radius-form', async (data, form) => {
   const added = await api('POST', '/radius-clients', Object.fromEntries(data));
   form.reset();
   return `RADIUS client ${added.name} added.`;
+});
+
+onSubmit('#add-ldap-form', async (data, form) => {
+  // Empty fields are left out: the server's defaults apply (port from the security, cn, 5 s).
+  const body = Object.fromEntries([...data].filter(([, value]) => value !== ''));
+  if (body.port !== undefined) body.port = Number(body.port);
+  const added = await api('POST', '/ldap-servers', body);
+  form.reset();
+  return `LDAP server ${added.name} added.`;
 });
 
 onSubmit('#log-filter', async () => 'Filtered.');

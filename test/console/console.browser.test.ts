@@ -132,6 +132,21 @@ describe('admin console in Chromium', { skip: chromiumComponent.skip }, () => {
     await shot('auth-log');
   });
 
+  it('adds an LDAP server on the directory page and says when no host answers its test', async () => {
+    await page.getByRole('link', { name: 'Directory' }).click();
+    const form = page.locator('#add-ldap-form');
+    await form.getByLabel('Name').fill('corp');
+    await form.getByLabel('Server', { exact: true }).fill('127.0.0.1');
+    await form.getByLabel('Port').fill('1');
+    await form.getByLabel('Base DN').fill('ou=people,dc=example,dc=com');
+    await form.getByRole('button', { name: 'Add server' }).click();
+    await page.getByText('LDAP server corp added.').waitFor();
+    const row = page.locator('#ldap-rows tr', { hasText: 'corp' });
+    await row.getByRole('button', { name: 'Test corp' }).click();
+    await page.getByText(/No host of LDAP server "corp" answered/).waitFor({ timeout: 15_000 });
+    await shot('directory');
+  });
+
   it('is readable on a phone-sized screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('link', { name: 'Tokens' }).click();

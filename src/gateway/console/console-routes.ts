@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Gateway } from '../gateway.js';
 import { consoleAdminRoutes } from './console-admin-routes.js';
 import { consoleAssets } from './console-assets.js';
+import { consoleDirectoryRoutes } from './console-directory-routes.js';
 import {
   consoleSessionRoutes,
   consoleSignInRoutes,
@@ -29,6 +30,7 @@ export function consoleRoutes(gateway: Gateway): FastifyPluginAsync {
       await api.register(consoleUserRoutes(gateway));
       await api.register(consoleTokenRoutes(gateway));
       await api.register(consoleAdminRoutes(gateway));
+      await api.register(consoleDirectoryRoutes(gateway));
     });
   };
 }
