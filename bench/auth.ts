@@ -73,6 +73,7 @@ export async function benchAuth(): Promise<void> {
           createdAt: now,
           expiresAt: now + 3_600_000,
           usedAt: null,
+          groups: null,
         });
         logins.push({ sessionId, code: generateTotp({ seed: tokenSeed, now, ...parameters }) });
       }

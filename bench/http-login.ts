@@ -119,6 +119,7 @@ async function openSessions(url: string, from: number, to: number): Promise<Map<
           createdAt: now,
           expiresAt: now + 3_600_000,
           usedAt: null,
+          groups: null,
         });
       }
     });

@@ -3,6 +3,7 @@ import { consoleAdminCommand, radiusClientCommands } from './gateway/admin-comma
 import { configCommands, diagnoseCommands } from './gateway/config-commands.js';
 import { deliveryCommands } from './gateway/delivery-commands.js';
 import { enrollCommand, licenceCommands } from './gateway/enrolment-commands.js';
+import { groupCommands } from './gateway/group-commands.js';
 import { ldapCommands } from './gateway/ldap-commands.js';
 import { authCommand, authLogCommand } from './gateway/login-commands.js';
 import { serveCommand } from './gateway/serve-command.js';
@@ -26,6 +27,7 @@ export function gatewayCommand(output: Output) {
     consoleAdminCommand(output),
     radiusClientCommands(output),
     ldapCommands(output),
+    groupCommands(output),
     authCommand(output),
     authLogCommand(output),
     serveCommand(output),

@@ -51,6 +51,12 @@ import {
 } from './token-admin.js';
 import { type PollOptions, pollTokens } from './token-polling.js';
 import {
+  listUserGroups,
+  removeUserGroup,
+  saveUserGroup,
+  type UserGroupInput,
+} from './user-groups.js';
+import {
   addUser,
   deleteUser,
   listUsers,
@@ -159,6 +165,10 @@ export function createGateway(deps: GatewayDependencies | { readonly context: Ga
     listRadiusClients: () => listRadiusClients(ctx),
     removeRadiusClient: (name: string) => removeRadiusClient(ctx, name, now()),
     radiusClientsWithSecrets: () => radiusClientsWithSecrets(ctx),
+
+    saveUserGroup: (input: UserGroupInput) => saveUserGroup(ctx, input, now()),
+    listUserGroups: () => listUserGroups(ctx),
+    removeUserGroup: (name: string) => removeUserGroup(ctx, name, now()),
 
     saveLdapServer: (input: LdapServerInput) => saveLdapServer(ctx, input, now()),
     listLdapServers: () => listLdapServers(ctx),

@@ -23,6 +23,7 @@ export interface Database {
   fortitokens: FortitokensTable;
   radiusClients: RadiusClientsTable;
   ldapServers: LdapServersTable;
+  userGroups: UserGroupsTable;
   settings: SettingsTable;
   auditLog: AuditLogTable;
   authSessions: AuthSessionsTable;
@@ -223,6 +224,18 @@ export interface LdapServersTable {
   updatedAt: number;
 }
 
+/** `config user group`: who belongs (local members, directory matches) and what they get. */
+export interface UserGroupsTable {
+  name: string;
+  /** JSON array of local user names. */
+  members: string;
+  /** JSON array of `{ server, group }`: members of directory group `group` on LDAP server `server`. */
+  matches: string;
+  /** JSON array of `Name=value` RADIUS reply attributes sent in every Access-Accept of a member. */
+  radiusAttributes: string;
+  updatedAt: number;
+}
+
 export interface SettingsTable {
   key: string;
   /** JSON. */
@@ -266,6 +279,8 @@ export interface AuthSessionsTable {
   createdAt: number;
   expiresAt: number;
   usedAt: number | null;
+  /** JSON array of the user groups found at the first step; null: none. */
+  groups: string | null;
 }
 
 /** One line per login decision: who, from where, how, what was decided and why. */

@@ -17,6 +17,7 @@ import { createRadiusClientRepository } from './repositories/radius-client-repos
 import { createRequestNonceRepository } from './repositories/request-nonce-repository.js';
 import { createSettingRepository } from './repositories/setting-repository.js';
 import { createTokenRepository } from './repositories/token-repository.js';
+import { createUserGroupRepository } from './repositories/user-group-repository.js';
 import { createUserRepository } from './repositories/user-repository.js';
 import type { Database } from './schema.js';
 
@@ -33,6 +34,7 @@ function createRepositories(db: Kysely<Database>) {
     fortitokens: createFortitokenRepository(db),
     radiusClients: createRadiusClientRepository(db),
     ldapServers: createLdapServerRepository(db),
+    userGroups: createUserGroupRepository(db),
     settings: createSettingRepository(db),
     auditLog: createAuditLogRepository(db),
     authSessions: createAuthSessionRepository(db),
@@ -72,6 +74,7 @@ export type GatewayRepositories = Pick<
   | 'fortitokens'
   | 'radiusClients'
   | 'ldapServers'
+  | 'userGroups'
   | 'settings'
   | 'auditLog'
   | 'authSessions'

@@ -80,6 +80,31 @@ describe('tokenward gateway ldap (CLI)', { skip: slapdComponent.skip }, () => {
 
     const user = await gateway('user', 'add', 'dana', '--ldap-server', 'corp', '--no-two-factor');
     assert.equal(user.code, 0, user.err);
+    const group = await gateway(
+      'group',
+      'add',
+      'staff',
+      '--member',
+      'dana',
+      '--match',
+      `corp:cn=vpn,ou=groups,dc=example,dc=com`,
+      '--radius-attribute',
+      'Filter-Id=vpn',
+      '--radius-attribute',
+      'Fortinet-Group-Name=staff',
+    );
+    assert.equal(group.code, 0, group.err);
+    assert.match(
+      group.out,
+      /Group staff: 1 member\(s\), 1 directory match\(es\), 2 RADIUS reply attribute\(s\)/,
+    );
+    assert.match(
+      (await gateway('group', 'list')).out,
+      /staff +dana +corp:cn=vpn,ou=groups,dc=example,dc=com +Filter-Id=vpn Fortinet-Group-Name=staff/,
+    );
+    const badMatch = await gateway('group', 'add', 'x', '--match', 'no-colon');
+    assert.match(badMatch.err, /--match takes SERVER:GROUP-DN/);
+    assert.equal((await gateway('group', 'remove', 'staff')).code, 0);
     const inUse = await gateway('ldap', 'remove', 'corp');
     assert.equal(inUse.code, 1);
     assert.match(inUse.err, /TW_LDAP_SERVER_IN_USE/);

@@ -27,7 +27,13 @@ for (const { engine, skip } of engines) {
       assert.deepEqual(outcome.result === 'challenge' && outcome.methods, ['otp', 'push']);
       assert.equal(outcome.result === 'challenge' && outcome.message, AUTH_MESSAGES.token);
       const accepted = await f.g.auth.answerCode(challenged(outcome), await f.alice.code());
-      assert.deepEqual(accepted, { result: 'accept', username: 'alice', reason: 'otp' });
+      assert.deepEqual(accepted, {
+        result: 'accept',
+        username: 'alice',
+        reason: 'otp',
+        groups: [],
+        replyAttributes: [],
+      });
       const [entry] = await f.g.store.authLog.list({ username: 'alice', limit: 1 });
       assert.deepEqual(
         [entry?.result, entry?.reason, entry?.method, entry?.frontEnd, entry?.sourceIp],
@@ -56,6 +62,8 @@ for (const { engine, skip } of engines) {
         result: 'accept',
         username: 'carol',
         reason: 'password',
+        groups: [],
+        replyAttributes: [],
       });
     });
 

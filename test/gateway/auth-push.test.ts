@@ -35,6 +35,8 @@ for (const { engine, skip } of engines) {
         result: 'accept',
         username: 'alice',
         reason: 'push-approved',
+        groups: [],
+        replyAttributes: [],
       });
       assert.equal(await lastReason(), 'push-approved');
     });

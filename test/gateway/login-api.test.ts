@@ -76,7 +76,10 @@ for (const { engine, skip } of engines) {
       assert.ok((started.expires ?? 0) * 1000 > Date.now());
       const code = await alice.code();
       const accepted = await post('/auth/otp', { session_id: started.session_id, code });
-      assert.deepEqual(accepted, { status: 200, body: { result: 'accept', username: 'alice' } });
+      assert.deepEqual(accepted, {
+        status: 200,
+        body: { result: 'accept', username: 'alice', groups: [] },
+      });
 
       const reused = await post('/auth/otp', { session_id: started.session_id, code });
       assert.equal(reused.status, 401);
@@ -87,7 +90,10 @@ for (const { engine, skip } of engines) {
 
     it('accepts a user without two-factor at once', async () => {
       const accepted = await post('/auth', { username: 'carol', password: 'battery-staple-9' });
-      assert.deepEqual(accepted, { status: 200, body: { result: 'accept', username: 'carol' } });
+      assert.deepEqual(accepted, {
+        status: 200,
+        body: { result: 'accept', username: 'carol', groups: [] },
+      });
     });
 
     it('answers every refusal alike: 401 TW_AUTH_REJECTED', async () => {
@@ -107,7 +113,7 @@ for (const { engine, skip } of engines) {
       await alice.phone.answerPush(push.pushId, 'approve');
       assert.deepEqual(await waiting, {
         status: 200,
-        body: { result: 'accept', username: 'alice' },
+        body: { result: 'accept', username: 'alice', groups: [] },
       });
     });
 

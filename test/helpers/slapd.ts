@@ -29,6 +29,14 @@ export interface DirectoryPerson {
   readonly mobile?: string;
 }
 
+/** A groupOfNames under ou=groups whose `member`s are people (by uid). */
+export interface DirectoryGroup {
+  readonly cn: string;
+  readonly members: readonly string[];
+}
+
+export const GROUPS_DN = `ou=groups,${BASE_DN}`;
+
 export interface TestDirectory {
   readonly port: number;
   /** The running slapd's process id (for the benchmark's CPU figures). */
@@ -53,6 +61,7 @@ export async function startSlapd(
     /** TLS files (PEM paths): StartTLS on the port, and LDAPS on `ldapsPort`. */
     readonly tls?: { readonly ca: string; readonly cert: string; readonly key: string };
     readonly ldapsPort?: number;
+    readonly groups?: readonly DirectoryGroup[];
   } = {},
 ): Promise<TestDirectory> {
   const host = listen.host ?? '127.0.0.1';
@@ -90,6 +99,15 @@ export async function startSlapd(
   const entries = [
     `dn: ${BASE_DN}\nobjectClass: top\nobjectClass: dcObject\nobjectClass: organization\no: Example\ndc: example`,
     `dn: ${PEOPLE_DN}\nobjectClass: organizationalUnit\nou: people`,
+    `dn: ${GROUPS_DN}\nobjectClass: organizationalUnit\nou: groups`,
+    ...(listen.groups ?? []).map((group) =>
+      [
+        `dn: cn=${group.cn},${GROUPS_DN}`,
+        'objectClass: groupOfNames',
+        `cn: ${group.cn}`,
+        ...group.members.map((uid) => `member: uid=${uid},${PEOPLE_DN}`),
+      ].join('\n'),
+    ),
     ...people.map((person) =>
       [
         `dn: uid=${person.uid},${PEOPLE_DN}`,

@@ -7,6 +7,7 @@ import type { Notifier } from '../notifier.js';
 import type { ProvisionerConnection } from '../provisioner-link.js';
 import type { AuthLogWriter } from './auth-log-writer.js';
 import type { FirstFactor, PasswordHasher } from './first-factor.js';
+import type { GroupConfig } from './group-membership.js';
 import type { LoginRegulation } from './login-regulation.js';
 
 /** What every step of a login is given (built once per node by createAuthEngine). */
@@ -29,6 +30,8 @@ export interface AuthContext {
   /** Password hashing behind the bounded queue (the first factor's, and rehashes). */
   readonly passwords: PasswordHasher;
   readonly regulation: LoginRegulation;
+  /** The user groups (membership, reply attributes). */
+  readonly groups: GroupConfig;
   /** Checks the passwords of directory users. */
   readonly directory: LdapDirectory;
   /** Where each decision's entry goes (group commit: the answer waits for it). */

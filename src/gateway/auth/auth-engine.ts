@@ -11,6 +11,7 @@ import { createAuthLogWriter } from './auth-log-writer.js';
 import { answerCode } from './code-answer.js';
 import { type CodeLogin, codeLogin } from './code-login.js';
 import { createFirstFactor, defaultHasher, type PasswordHasher } from './first-factor.js';
+import { createGroupConfig } from './group-membership.js';
 import { createHashPool, type HashPoolLimits } from './hash-pool.js';
 import { createLoginRegulation } from './login-regulation.js';
 import type { ResumeOptions } from './login-session.js';
@@ -51,13 +52,14 @@ export interface AuthEngineDependencies {
 export function createAuthEngine(deps: AuthEngineDependencies) {
   const clock = deps.clock ?? Date.now;
   const passwords = createHashPool(deps.passwords ?? defaultHasher, deps.hashPool);
+  const settings = deps.settings ?? createGatewaySettings(deps.store);
   const ctx: AuthContext = {
     store: deps.store,
     cipher: deps.cipher,
     log: deps.log,
     notifier: deps.notifier,
     connection: deps.connection,
-    settings: deps.settings ?? createGatewaySettings(deps.store),
+    settings,
     clock,
     monotonic: deps.monotonic ?? (() => performance.now()),
     node: deps.node,
@@ -66,6 +68,7 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     passwords,
     regulation: createLoginRegulation(deps.store),
     authLog: createAuthLogWriter(deps.store),
+    groups: createGroupConfig(deps.store, settings),
     directory: deps.directory ?? createLdapDirectory({ log: deps.log, clock }),
   };
   return {

@@ -1,4 +1,5 @@
 import type { FrontEnd } from '../../core/login-terms.js';
+import type { ReplyAttributeName } from '../../protocol/radius/reply-dictionary.js';
 
 /** Where a login comes from, for the auth log and the push shown on the phone. */
 export interface LoginContext {
@@ -21,7 +22,14 @@ export type ChallengeMethod = 'otp' | 'push';
 
 /** What a front end tells the person. Every refusal is alike from outside; the log says why. */
 export type AuthOutcome = (
-  | { readonly result: 'accept'; readonly username: string }
+  | {
+      readonly result: 'accept';
+      readonly username: string;
+      /** The user groups the user is in (for the front end's own use). */
+      readonly groups: readonly string[];
+      /** What those groups send in a RADIUS Access-Accept. */
+      readonly replyAttributes: readonly { name: ReplyAttributeName; value: string }[];
+    }
   | { readonly result: 'reject'; readonly message: string }
   | {
       readonly result: 'challenge';

@@ -5,7 +5,12 @@ import type { AuthContext } from './auth-context.js';
 import { AUTH_MESSAGES, type AuthOutcome, type LoginContext } from './auth-outcome.js';
 import { checkLoginCode } from './login-code.js';
 import { concludeLogin, type Decision } from './login-decision.js';
-import { openLoginSession, type ResumeOptions, resumeLogin } from './login-session.js';
+import {
+  openLoginSession,
+  type ResumeOptions,
+  resumeLogin,
+  sessionGroups,
+} from './login-session.js';
 import { checkTokenCode, type PendingResync } from './token-code.js';
 import { usableToken } from './usable-token.js';
 
@@ -29,7 +34,14 @@ export async function answerCode(
   return concludeLogin(
     ctx,
     attempt,
-    await tokenCodeDecision(ctx, { user, token, code, context: attempt.context, resync: pending }),
+    await tokenCodeDecision(ctx, {
+      user,
+      token,
+      code,
+      context: attempt.context,
+      resync: pending,
+      groups: sessionGroups(session),
+    }),
   );
 }
 
@@ -43,6 +55,8 @@ export async function tokenCodeDecision(
     readonly resync?: PendingResync | undefined;
     /** The user's token, read with the user. */
     readonly token: Fortitoken | undefined;
+    /** The user groups found for the user: the Accept's, and a resync session's. */
+    readonly groups: readonly string[];
   },
 ): Promise<Decision> {
   const { user, code, context, resync } = input;
@@ -58,7 +72,11 @@ export async function tokenCodeDecision(
   });
   switch (verdict.kind) {
     case 'accept':
-      return { result: 'accept', reason: resync === undefined ? 'otp' : 'otp-resynced' };
+      return {
+        result: 'accept',
+        reason: resync === undefined ? 'otp' : 'otp-resynced',
+        groups: input.groups,
+      };
     case 'replay':
       return {
         result: 'reject',
@@ -68,10 +86,16 @@ export async function tokenCodeDecision(
     case 'mismatch':
       return { result: 'reject', reason: verdict.reason, failure: 'code' };
     default: {
-      const { sessionId, session } = await openLoginSession(ctx, user, context, () => ({
-        resyncStep: verdict.pending.step,
-        resyncDrift: verdict.pending.drift,
-      }));
+      const { sessionId, session } = await openLoginSession(
+        ctx,
+        user,
+        context,
+        input.groups,
+        () => ({
+          resyncStep: verdict.pending.step,
+          resyncDrift: verdict.pending.drift,
+        }),
+      );
       return {
         result: 'challenge',
         reason: 'clock-drift',
@@ -87,7 +111,7 @@ export async function tokenCodeDecision(
 function sentCodeDecision(ctx: AuthContext, session: AuthSession, code: string): Decision {
   switch (checkLoginCode(ctx.cipher, session, code, ctx.clock())) {
     case 'right':
-      return { result: 'accept', reason: 'code' };
+      return { result: 'accept', reason: 'code', groups: sessionGroups(session) };
     case 'expired':
       return { result: 'reject', reason: 'code-expired' };
     default:

@@ -1,6 +1,7 @@
 import type { AuthContext } from './auth-context.js';
 import type { AuthOutcome, LoginContext } from './auth-outcome.js';
 import { tokenCodeDecision } from './code-answer.js';
+import { groupsOf } from './group-membership.js';
 import { concludeLogin } from './login-decision.js';
 import { userBarred } from './login-session.js';
 import { startLogin } from './login-start.js';
@@ -38,6 +39,13 @@ export async function codeLogin(ctx: AuthContext, input: CodeLogin): Promise<Aut
   return concludeLogin(
     ctx,
     attempt,
-    await tokenCodeDecision(ctx, { user, token, code: input.code, context: input.context }),
+    await tokenCodeDecision(ctx, {
+      user,
+      token,
+      code: input.code,
+      context: input.context,
+      // No bind here (the NAS checked the password): local memberships only.
+      groups: groupsOf(await ctx.groups.all(), user, []),
+    }),
   );
 }

@@ -9,11 +9,16 @@ import {
   type LoginContext,
 } from './auth-outcome.js';
 import type { AuthReason } from './auth-reason.js';
+import { replyAttributesOf } from './group-membership.js';
 import type { FailureKind } from './login-regulation.js';
 
 /** One decision, before it is told: what happened, and why for the log. */
 export type Decision = (
-  | { readonly result: 'accept' }
+  | {
+      readonly result: 'accept';
+      /** The user groups found for the user (at the first step, carried by the session). */
+      readonly groups?: readonly string[];
+    }
   | {
       readonly result: 'reject';
       /** A wrong guess (counts towards the lockout), not a refusal of a right answer. */
@@ -107,8 +112,17 @@ export async function concludeLogin(
     );
   }
   switch (decision.result) {
-    case 'accept':
-      return { result: 'accept', username: attempt.username, reason };
+    case 'accept': {
+      const groups = decision.groups ?? [];
+      return {
+        result: 'accept',
+        username: attempt.username,
+        reason,
+        groups,
+        replyAttributes:
+          groups.length === 0 ? [] : replyAttributesOf(await ctx.groups.all(), groups),
+      };
+    }
     case 'reject':
       return { result: 'reject', message: decision.message ?? AUTH_MESSAGES.rejected, reason };
     default:

@@ -41,6 +41,8 @@ export async function openLoginSession(
   ctx: AuthContext,
   user: User,
   context: LoginContext,
+  /** The user groups found at this step, for the Accept that ends the challenge. */
+  groups: readonly string[],
   fields: (idHash: string) => SessionFields = () => ({}),
 ): Promise<{ sessionId: string; session: AuthSession }> {
   const sessionId = newSessionId();
@@ -63,6 +65,7 @@ export async function openLoginSession(
     createdAt: now,
     expiresAt: now + ctx.sessionMs,
     usedAt: null,
+    groups: groups.length === 0 ? null : JSON.stringify(groups),
   };
   await ctx.store.authSessions.create(session);
   return { sessionId, session };
@@ -120,6 +123,11 @@ export async function resumeLogin(
   const barred = userBarred(user, ctx.clock());
   if (barred !== undefined) return refuse(barred, known);
   return { attempt: known, session, user, token: found?.token, policy };
+}
+
+/** The user groups a session carries from its first step. */
+export function sessionGroups(session: Pick<AuthSession, 'groups'>): string[] {
+  return session.groups === null ? [] : (JSON.parse(session.groups) as string[]);
 }
 
 /** Why a user may not log in at all right now, if so. */

@@ -1,10 +1,12 @@
 import { isTokenwardError, TokenwardError } from '../../core/errors.js';
+import type { UserGroup } from '../../store/repositories/user-group-repository.js';
 import type { User } from '../../store/repositories/user-repository.js';
 import { ldapServerWithSecret } from '../ldap-servers.js';
 import type { AuthContext } from './auth-context.js';
 import type { AuthOutcome, LoginContext } from './auth-outcome.js';
 import { tokenCodeDecision } from './code-answer.js';
 import type { CodeAppended, FirstFactorVerdict } from './first-factor.js';
+import { directoryGroupsToCheck, groupsOf } from './group-membership.js';
 import { concludeLogin } from './login-decision.js';
 import { userBarred } from './login-session.js';
 import { startLogin } from './login-start.js';
@@ -38,11 +40,15 @@ export async function passwordLogin(ctx: AuthContext, input: PasswordLogin): Pro
   if (sourceBlocked) {
     return concludeLogin(ctx, attempt, { result: 'reject', reason: 'source-blocked' });
   }
+  const groupConfig = await ctx.groups.all();
+  // A directory user's bind also says which matched directory groups they are in.
+  const directory = { memberOf: [] as string[] };
   let password: FirstFactorVerdict;
   try {
     password = await ctx.firstFactor({
       stored: user?.passwordHash,
-      check: user === undefined ? undefined : await directoryCheck(ctx, user),
+      check:
+        user === undefined ? undefined : await directoryCheck(ctx, user, groupConfig, directory),
       given: input.password,
       codeAppended: input.codeAppended,
       digits: user?.twoFactor === 'fortitoken' ? token?.digits : undefined,
@@ -80,14 +86,15 @@ export async function passwordLogin(ctx: AuthContext, input: PasswordLogin): Pro
     });
   }
   if (user.ldapServer === null) rehashIfOld(ctx, user, password.password);
+  const groups = groupsOf(groupConfig, user, directory.memberOf);
   if (user.twoFactor === 'disable') {
-    return concludeLogin(ctx, attempt, { result: 'accept', reason: 'password' });
+    return concludeLogin(ctx, attempt, { result: 'accept', reason: 'password', groups });
   }
   if (code !== undefined && user.twoFactor === 'fortitoken') {
     return concludeLogin(
       ctx,
       { ...attempt, method: 'fortitoken' },
-      await tokenCodeDecision(ctx, { user, code, context: input.context, token }),
+      await tokenCodeDecision(ctx, { user, code, context: input.context, token, groups }),
     );
   }
   if (input.codeAppended === 'required') {
@@ -96,7 +103,7 @@ export async function passwordLogin(ctx: AuthContext, input: PasswordLogin): Pro
   return concludeLogin(
     ctx,
     attempt,
-    await challengeSecondFactor(ctx, { user, token }, input.context, policy),
+    await challengeSecondFactor(ctx, { user, token }, input.context, policy, groups),
   );
 }
 
@@ -107,12 +114,24 @@ export async function passwordLogin(ctx: AuthContext, input: PasswordLogin): Pro
 async function directoryCheck(
   ctx: AuthContext,
   user: User,
+  groups: readonly UserGroup[],
+  /** Where the directory groups confirmed by the right password's bind go. */
+  found: { memberOf: string[] },
 ): Promise<((password: string) => Promise<boolean>) | undefined> {
   if (user.ldapServer === null) return undefined;
   const server = await ldapServerWithSecret(ctx, user.ldapServer);
   if (server === undefined) {
     throw new TokenwardError('TW_DIRECTORY_UNAVAILABLE', { data: { field: user.ldapServer } });
   }
-  return async (password) =>
-    (await ctx.directory.checkPassword(server, user.name, password)) === 'right';
+  const candidates = directoryGroupsToCheck(groups, server.name);
+  return async (password) => {
+    const { verdict, memberOf } = await ctx.directory.authenticate(
+      server,
+      user.name,
+      password,
+      candidates,
+    );
+    if (verdict === 'right') found.memberOf = memberOf;
+    return verdict === 'right';
+  };
 }

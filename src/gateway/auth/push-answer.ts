@@ -1,7 +1,7 @@
 import type { AuthContext } from './auth-context.js';
 import type { AuthOutcome } from './auth-outcome.js';
 import { concludeLogin } from './login-decision.js';
-import { type ResumeOptions, resumeLogin } from './login-session.js';
+import { type ResumeOptions, resumeLogin, sessionGroups } from './login-session.js';
 import { pushLogin } from './push-login.js';
 import { usableToken } from './usable-token.js';
 
@@ -40,11 +40,14 @@ export async function answerPush(
       clock: ctx.clock,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
-    return concludeLogin(ctx, attempt, {
-      result: pushed.outcome === 'push-approved' ? 'accept' : 'reject',
-      reason: pushed.outcome,
-      ...(pushed.detail === undefined ? {} : { detail: pushed.detail }),
-    });
+    const detail = pushed.detail === undefined ? {} : { detail: pushed.detail };
+    return concludeLogin(
+      ctx,
+      attempt,
+      pushed.outcome === 'push-approved'
+        ? { result: 'accept', reason: pushed.outcome, groups: sessionGroups(session), ...detail }
+        : { result: 'reject', reason: pushed.outcome, ...detail },
+    );
   } catch (error) {
     return concludeLogin(
       ctx,

@@ -18,12 +18,13 @@ export async function challengeSecondFactor(
   { user, token }: { readonly user: User; readonly token: Fortitoken | undefined },
   context: LoginContext,
   policy: GatewayPolicy,
+  groups: readonly string[],
 ): Promise<Decision> {
   if (user.twoFactor === 'fortitoken') {
     const usable = usableToken(ctx, token);
     if ('reason' in usable) return { result: 'reject', reason: usable.reason };
     const number = policy.push.enabled && policy.push.numberMatching ? randomInt(10, 100) : null;
-    const { sessionId, session } = await openLoginSession(ctx, user, context, () => ({
+    const { sessionId, session } = await openLoginSession(ctx, user, context, groups, () => ({
       pushNumber: number,
     }));
     return {
@@ -48,7 +49,7 @@ export async function challengeSecondFactor(
   const code = newLoginCode();
   const validSeconds =
     channel === 'email' ? policy.emailCodeExpirySeconds : policy.smsCodeExpirySeconds;
-  const { sessionId, session } = await openLoginSession(ctx, user, context, (idHash) => ({
+  const { sessionId, session } = await openLoginSession(ctx, user, context, groups, (idHash) => ({
     codeEnc: sealLoginCode(ctx.cipher, code, idHash),
     codeExpiresAt: ctx.clock() + validSeconds * 1000,
   }));

@@ -13,6 +13,13 @@ export type LdapServerWithSecret = Omit<LdapServer, 'passwordEnc'> & {
 /** A host that failed is skipped for 5 s, doubling with each failure in a row, at most 5 min. */
 const HOST_BACKOFF = { limit: 1, baseBlockMs: 5_000, maxBlockMs: 300_000 } as const;
 
+/** DNs compare without case and without spaces around their separators (RFC 4514 section 2). */
+export const normalDn = (dn: string) =>
+  dn
+    .toLowerCase()
+    .replace(/\s*([,=+])\s*/g, '$1')
+    .trim();
+
 /** What the directory said of a password. */
 export type DirectoryVerdict = 'right' | 'wrong';
 
@@ -27,26 +34,6 @@ export type DirectoryVerdict = 'right' | 'wrong';
  */
 export function createLdapDirectory(deps: { readonly log: Logger; readonly clock: () => number }) {
   const failures = new Map<string, { failures: number; lastAt: number }>();
-
-  const connect = async (server: LdapServerWithSecret, host: string): Promise<Client> => {
-    const timeout = server.timeoutSeconds * 1000;
-    // The certificate must chain to ca-cert (or the system's CAs) and name the host: a
-    // password is never sent to a directory that cannot prove it is the one configured.
-    const tlsOptions = {
-      host,
-      // SNI takes names only (RFC 6066 section 3); an address is checked against the SAN.
-      ...(isIP(host) === 0 ? { servername: host } : {}),
-      ...(server.caCert === null ? {} : { ca: [server.caCert] }),
-    };
-    const client = new Client({
-      url: `${server.secure === 'ldaps' ? 'ldaps' : 'ldap'}://${host}:${server.port}`,
-      timeout,
-      connectTimeout: timeout,
-      ...(server.secure === 'ldaps' ? { tlsOptions } : {}),
-    });
-    if (server.secure === 'starttls') await client.startTLS(tlsOptions);
-    return client;
-  };
 
   /** Runs `work` on the first host that answers; a host that does not is backed off. */
   const onFirstHost = async <T>(
@@ -90,61 +77,42 @@ export function createLdapDirectory(deps: { readonly log: Logger; readonly clock
     });
   };
 
-  /** `regular`: the service account's bind; its refusal is a configuration to fix, not a login. */
-  const bindServiceAccount = async (client: Client, server: LdapServerWithSecret) => {
-    try {
-      await client.bind(server.username ?? '', server.password ?? '');
-    } catch (error) {
-      if (!(error instanceof InvalidCredentialsError)) throw error;
-      throw new TokenwardError('TW_LDAP_SERVICE_BIND_FAILED', {
-        message: `LDAP server "${server.name}" refused its service account "${server.username ?? ''}". Set the right username and password: tokenward gateway ldap add ${server.name} ... --password-stdin.`,
-        data: { field: 'username' },
-      });
-    }
-  };
-
-  /** The DN to bind as: built (`simple`) or found with the service account (`regular`). */
-  const userDn = async (
-    client: Client,
+  /**
+   * Checks the password by a bind as the user; when right, also which of `groupDns` (directory
+   * groups some user group matches) they are a member of, on the same connection.
+   */
+  const authenticate = async (
     server: LdapServerWithSecret,
     username: string,
-  ): Promise<string | undefined> => {
-    if (server.type === 'simple') {
-      return `${new DN().addPairRDN(server.cnid, username).toString()},${server.dn}`;
+    password: string,
+    groupDns: readonly string[] = [],
+  ): Promise<{ verdict: DirectoryVerdict; memberOf: string[] }> => {
+    // An empty password would be an unauthenticated bind, which servers answer with success
+    // (RFC 4513 section 5.1.2): never a right password.
+    if (password === '') return { verdict: 'wrong', memberOf: [] };
+    try {
+      return await onFirstHost(server, async (client) => {
+        const dn = await userDn(client, server, username);
+        if (dn === undefined) return { verdict: 'wrong' as const, memberOf: [] };
+        await client.bind(dn, password);
+        return {
+          verdict: 'right' as const,
+          memberOf: await memberOf(client, server, dn, groupDns),
+        };
+      });
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) return { verdict: 'wrong', memberOf: [] };
+      throw error;
     }
-    await bindServiceAccount(client, server);
-    const { searchEntries } = await client.search(server.dn, {
-      scope: 'sub',
-      filter: new EqualityFilter({ attribute: server.cnid, value: username }),
-      attributes: ['dn'],
-      sizeLimit: 2,
-    });
-    // Two entries for one name is a directory to fix, not a user to guess between.
-    return searchEntries.length === 1 ? searchEntries[0]?.dn : undefined;
   };
-
   const checkPassword = async (
     server: LdapServerWithSecret,
     username: string,
     password: string,
-  ): Promise<DirectoryVerdict> => {
-    // An empty password would be an unauthenticated bind, which servers answer with success
-    // (RFC 4513 section 5.1.2): never a right password.
-    if (password === '') return 'wrong';
-    try {
-      return await onFirstHost(server, async (client) => {
-        const dn = await userDn(client, server, username);
-        if (dn === undefined) return 'wrong';
-        await client.bind(dn, password);
-        return 'right';
-      });
-    } catch (error) {
-      if (error instanceof InvalidCredentialsError) return 'wrong';
-      throw error;
-    }
-  };
+  ): Promise<DirectoryVerdict> => (await authenticate(server, username, password)).verdict;
 
   return {
+    authenticate,
     /** Whether the directory takes `password` for `username` (TW_DIRECTORY_UNAVAILABLE if none answers). */
     checkPassword,
 
@@ -177,3 +145,93 @@ export function createLdapDirectory(deps: { readonly log: Logger; readonly clock
 }
 
 export type LdapDirectory = ReturnType<typeof createLdapDirectory>;
+
+async function connect(server: LdapServerWithSecret, host: string): Promise<Client> {
+  const timeout = server.timeoutSeconds * 1000;
+  // The certificate must chain to ca-cert (or the system's CAs) and name the host: a
+  // password is never sent to a directory that cannot prove it is the one configured.
+  const tlsOptions = {
+    host,
+    // SNI takes names only (RFC 6066 section 3); an address is checked against the SAN.
+    ...(isIP(host) === 0 ? { servername: host } : {}),
+    ...(server.caCert === null ? {} : { ca: [server.caCert] }),
+  };
+  const client = new Client({
+    url: `${server.secure === 'ldaps' ? 'ldaps' : 'ldap'}://${host}:${server.port}`,
+    timeout,
+    connectTimeout: timeout,
+    ...(server.secure === 'ldaps' ? { tlsOptions } : {}),
+  });
+  if (server.secure === 'starttls') await client.startTLS(tlsOptions);
+  return client;
+}
+
+/** `regular`: the service account's bind; its refusal is a configuration to fix, not a login. */
+async function bindServiceAccount(client: Client, server: LdapServerWithSecret) {
+  try {
+    await client.bind(server.username ?? '', server.password ?? '');
+  } catch (error) {
+    if (!(error instanceof InvalidCredentialsError)) throw error;
+    throw new TokenwardError('TW_LDAP_SERVICE_BIND_FAILED', {
+      message: `LDAP server "${server.name}" refused its service account "${server.username ?? ''}". Set the right username and password: tokenward gateway ldap add ${server.name} ... --password-stdin.`,
+      data: { field: 'username' },
+    });
+  }
+}
+
+/** The DN to bind as: built (`simple`) or found with the service account (`regular`). */
+async function userDn(
+  client: Client,
+  server: LdapServerWithSecret,
+  username: string,
+): Promise<string | undefined> {
+  if (server.type === 'simple') {
+    return `${new DN().addPairRDN(server.cnid, username).toString()},${server.dn}`;
+  }
+  await bindServiceAccount(client, server);
+  const { searchEntries } = await client.search(server.dn, {
+    scope: 'sub',
+    filter: new EqualityFilter({ attribute: server.cnid, value: username }),
+    attributes: ['dn'],
+    sizeLimit: 2,
+  });
+  // Two entries for one name is a directory to fix, not a user to guess between.
+  return searchEntries.length === 1 ? searchEntries[0]?.dn : undefined;
+}
+
+/** Which of `groupDns` the bound user belongs to, per the server's group-member-check. */
+async function memberOf(
+  client: Client,
+  server: LdapServerWithSecret,
+  dn: string,
+  groupDns: readonly string[],
+): Promise<string[]> {
+  if (groupDns.length === 0) return [];
+  if (server.groupMemberCheck === 'user-attr') {
+    const { searchEntries } = await client.search(dn, {
+      scope: 'base',
+      attributes: [server.memberAttr],
+    });
+    const values = searchEntries[0]?.[server.memberAttr] ?? [];
+    const listed = new Set(
+      (Array.isArray(values) ? values : [values]).map((v) => normalDn(String(v))),
+    );
+    return groupDns.filter((group) => listed.has(normalDn(group)));
+  }
+  const found: string[] = [];
+  for (const group of groupDns) {
+    const { searchEntries } = await client
+      .search(group, {
+        scope: 'base',
+        filter: new EqualityFilter({ attribute: server.memberAttr, value: dn }),
+        attributes: ['dn'],
+      })
+      // A group that does not exist (or is hidden from the user) has no members.
+      .catch((error: unknown) => {
+        if (error instanceof ResultCodeError) return { searchEntries: [] };
+        throw error;
+      });
+    if (searchEntries.length > 0) found.push(group);
+  }
+  return found;
+}

@@ -115,7 +115,9 @@ export function loginRoutes(auth: AuthEngine, closing: AbortSignal): FastifyPlug
 function answer(reply: FastifyReply, outcome: AuthOutcome) {
   switch (outcome.result) {
     case 'accept':
-      return reply.code(200).send({ result: 'accept', username: outcome.username });
+      return reply
+        .code(200)
+        .send({ result: 'accept', username: outcome.username, groups: outcome.groups });
     case 'reject':
       return sendError(reply, new TokenwardError('TW_AUTH_REJECTED', { message: outcome.message }));
     default:

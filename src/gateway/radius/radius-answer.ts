@@ -5,6 +5,7 @@ import {
   RadiusCode,
   textAttributes,
 } from '../../protocol/radius/packet.js';
+import { replyAttribute } from '../../protocol/radius/reply-dictionary.js';
 import { AUTH_MESSAGES, type AuthOutcome } from '../auth/auth-outcome.js';
 
 /** CHAP and EAP are not offered: the code must reach the engine, so PAP only. */
@@ -37,6 +38,9 @@ export function answer(outcome: AuthOutcome): RadiusAttribute[] {
           type: Attribute.Class,
           value: Buffer.from(`tokenward:${randomUUID()}`),
         },
+        // The user's groups' reply attributes (Filter-Id, Fortinet-Group-Name, ...): in every
+        // Accept, the one that ends a challenge or a push too.
+        ...outcome.replyAttributes.map(({ name, value }) => replyAttribute(name, value)),
       ];
     case 'reject':
       return textAttributes(Attribute.ReplyMessage, outcome.message);

@@ -4,6 +4,7 @@ import { auth } from './002-auth.js';
 import { requestNonces } from './003-request-nonces.js';
 import { attempts } from './004-attempts.js';
 import { ldap } from './005-ldap.js';
+import { userGroups } from './006-user-groups.js';
 
 /** Every migration in order; names sort lexically, as Kysely's Migrator requires. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '003-request-nonces': requestNonces,
   '004-attempts': attempts,
   '005-ldap': ldap,
+  '006-user-groups': userGroups,
 };
