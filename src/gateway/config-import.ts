@@ -293,6 +293,11 @@ async function radiusClient(
       case 'otp-mode':
         next.otpMode = choice(setting, OTP_MODES);
         break;
+      case 'allowed-groups':
+        next.allowedGroups = setting.unset
+          ? null
+          : JSON.stringify(setting.values.map((value) => value.text));
+        break;
       default:
         invalid(setting.line, `unknown setting "${setting.key}" in "config user radius-client"`);
     }
@@ -308,6 +313,8 @@ async function radiusClient(
     messageAuthenticator: next.messageAuthenticator ?? existing?.messageAuthenticator ?? 'require',
     otpMode: next.otpMode ?? existing?.otpMode ?? 'both',
     createdAt: existing?.createdAt ?? now,
+    allowedGroups:
+      next.allowedGroups === undefined ? (existing?.allowedGroups ?? null) : next.allowedGroups,
   };
   return async (tx) => {
     await replaceRadiusClient(tx, client);

@@ -136,6 +136,14 @@ async function allSections(ctx: GatewayContext): Promise<ConfigSection[]> {
           set('secret', bare('ENC'), bare(client.secretEnc)),
           set('message-authenticator', bare(client.messageAuthenticator)),
           set('otp-mode', bare(client.otpMode)),
+          ...(client.allowedGroups === null
+            ? []
+            : [
+                set(
+                  'allowed-groups',
+                  ...(JSON.parse(client.allowedGroups) as string[]).map((name) => quoted(name)),
+                ),
+              ]),
         ],
       })),
     },

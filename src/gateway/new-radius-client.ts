@@ -12,6 +12,8 @@ export interface RadiusClientInput {
   readonly secret: string;
   readonly messageAuthenticator?: RadiusClient['messageAuthenticator'];
   readonly otpMode?: RadiusClient['otpMode'];
+  /** Only members of these user groups log in through this client (none given: everyone). */
+  readonly allowedGroups?: readonly string[];
 }
 
 /** A RADIUS client row from what an admin typed: name, address and secret checked, secret encrypted. */
@@ -37,5 +39,9 @@ export function newRadiusClient(
     messageAuthenticator: input.messageAuthenticator ?? 'require',
     otpMode: input.otpMode ?? 'both',
     createdAt: now,
+    allowedGroups:
+      input.allowedGroups === undefined || input.allowedGroups.length === 0
+        ? null
+        : JSON.stringify([...new Set(input.allowedGroups)]),
   };
 }

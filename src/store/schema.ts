@@ -196,6 +196,8 @@ export interface RadiusClientsTable {
   messageAuthenticator: 'require' | 'optional';
   otpMode: OtpMode;
   createdAt: number;
+  /** JSON array of the user groups that may log in through this client; null: everyone. */
+  allowedGroups: string | null;
 }
 
 /** `config user ldap`: a directory that checks passwords (and, later, lists group members). */

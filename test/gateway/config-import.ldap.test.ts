@@ -87,7 +87,14 @@ for (const { engine, skip } of engines) {
         timeoutSeconds: 3,
       });
       await first.addUser({ name: 'dana', ldapServer: 'corp', twoFactor: 'disable' });
+      await first.saveRadiusClient({
+        name: 'vpn',
+        address: '10.0.0.1',
+        secret: 'radius-shared-secret',
+        allowedGroups: ['staff', 'helpdesk'],
+      });
       const shown = formatConfig(await first.configSections());
+      assert.match(shown, /set allowed-groups "staff" "helpdesk"/);
       assert.match(shown, /config user ldap\n {4}edit "corp"\n/);
       assert.match(shown, /set type ldap\n {8}set ldap-server "corp"/);
       assert.doesNotMatch(shown, /service-account-secret/);

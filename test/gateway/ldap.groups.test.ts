@@ -119,6 +119,31 @@ for (const { engine, skip } of engines) {
       assert.equal(unquoted(local.attributes.get('Filter-Id')), 'helpdesk');
     });
 
+    it("admits through a RADIUS client with allowed-groups only that group's members", async () => {
+      await g.gateway.saveRadiusClient({
+        name: 'vpn',
+        address: '127.0.0.1',
+        secret: SECRET,
+        allowedGroups: ['staff'],
+      });
+      try {
+        const outside = await send([
+          'User-Name = "eve"',
+          `User-Password = "eve-directory-pw${await freshCode(eve)}"`,
+        ]);
+        assert.equal(outside.type, 'Access-Reject');
+        const [entry] = await g.store.authLog.list({ username: 'eve', limit: 1 });
+        assert.equal(entry?.reason, 'group-not-allowed');
+        const inside = await send([
+          'User-Name = "dana"',
+          `User-Password = "dana-directory-pw${await freshCode(dana)}"`,
+        ]);
+        assert.equal(inside.type, 'Access-Accept');
+      } finally {
+        await g.gateway.saveRadiusClient({ name: 'vpn', address: '127.0.0.1', secret: SECRET });
+      }
+    });
+
     it('refuses an attribute it does not know, a member or server that does not exist', async () => {
       await assertRejectsCode(
         g.gateway.saveUserGroup({ name: 'x', radiusAttributes: ['Tunnel-Nonsense=1'] }),

@@ -381,6 +381,7 @@ for (const { engine, skip } of engines) {
         messageAuthenticator: 'require',
         otpMode: 'both',
         createdAt: now,
+        allowedGroups: null,
       });
       await assertRejectsCode(
         store.radiusClients.add({
@@ -390,6 +391,7 @@ for (const { engine, skip } of engines) {
           messageAuthenticator: 'require',
           otpMode: 'both',
           createdAt: now,
+          allowedGroups: null,
         }),
         'TW_STORE_CONFLICT',
       );

@@ -44,6 +44,7 @@ export function radiusClientCommands(output: Output) {
             ['require', 'optional'] as const,
           ),
           otpMode: parseChoice('--otp-mode', options.otpMode, OTP_MODES),
+          allowedGroups: (options.allowGroup as string[] | undefined) ?? [],
         });
         output.out(
           `RADIUS client ${client.name}: ${client.address}, otp-mode ${client.otpMode}, Message-Authenticator ${client.messageAuthenticator}.`,
@@ -66,6 +67,11 @@ export function radiusClientCommands(output: Output) {
         '--otp-mode <mode>',
         'challenge, append, both, or token (the NAS checked the password; only the code comes)',
         'both',
+      )
+      .option(
+        '--allow-group <group>',
+        'only members of this user group log in through it (repeat; default: everyone)',
+        (value: string, previous: string[] = []) => [...previous, value],
       ),
   );
   radiusClient.addCommand(

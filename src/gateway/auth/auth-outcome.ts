@@ -16,6 +16,8 @@ export interface LoginContext {
    * spoofed packets cannot lock anyone out.
    */
   readonly unproven?: boolean;
+  /** Only members of these user groups may log in this way (a RADIUS client's allowed-groups). */
+  readonly allowedGroups?: readonly string[];
 }
 
 export type ChallengeMethod = 'otp' | 'push';

@@ -17,6 +17,7 @@ export const AUTH_REASONS = {
   'unknown-user': 'no such user',
   'password-mismatch': 'wrong password (counted towards the lockout)',
   'password-hash-invalid': 'the stored password hash is malformed: set the password again',
+  'group-not-allowed': "the user is in none of the groups the RADIUS client's allowed-groups admit",
   'directory-unavailable':
     "no host of the user's LDAP server answered within its timeout (the password was not checked)",
   'user-disabled': 'the user is disabled',

@@ -1,7 +1,7 @@
 import type { AuthContext } from './auth-context.js';
 import type { AuthOutcome, LoginContext } from './auth-outcome.js';
 import { tokenCodeDecision } from './code-answer.js';
-import { groupsOf } from './group-membership.js';
+import { groupsAdmitted, groupsOf } from './group-membership.js';
 import { concludeLogin } from './login-decision.js';
 import { userBarred } from './login-session.js';
 import { startLogin } from './login-start.js';
@@ -36,16 +36,14 @@ export async function codeLogin(ctx: AuthContext, input: CodeLogin): Promise<Aut
   if (user.twoFactor !== 'fortitoken') {
     return concludeLogin(ctx, attempt, { result: 'reject', reason: 'token-only-unsupported' });
   }
+  // No bind here (the NAS checked the password): local memberships only.
+  const groups = groupsOf(await ctx.groups.all(), user, []);
+  if (!groupsAdmitted(input.context, groups)) {
+    return concludeLogin(ctx, attempt, { result: 'reject', reason: 'group-not-allowed' });
+  }
   return concludeLogin(
     ctx,
     attempt,
-    await tokenCodeDecision(ctx, {
-      user,
-      token,
-      code: input.code,
-      context: input.context,
-      // No bind here (the NAS checked the password): local memberships only.
-      groups: groupsOf(await ctx.groups.all(), user, []),
-    }),
+    await tokenCodeDecision(ctx, { user, token, code: input.code, context: input.context, groups }),
   );
 }

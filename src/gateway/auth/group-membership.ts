@@ -58,6 +58,17 @@ export function groupsOf(
     .map((group) => group.name);
 }
 
+/** Whether a login context that admits only some groups (a RADIUS client's) admits these. */
+export function groupsAdmitted(
+  context: { readonly allowedGroups?: readonly string[] },
+  groups: readonly string[],
+): boolean {
+  return (
+    context.allowedGroups === undefined ||
+    groups.some((group) => context.allowedGroups?.includes(group))
+  );
+}
+
 /** The reply attributes of these groups, in the groups' order. */
 export function replyAttributesOf(
   groups: readonly UserGroup[],

@@ -6,7 +6,7 @@ import type { AuthContext } from './auth-context.js';
 import type { AuthOutcome, LoginContext } from './auth-outcome.js';
 import { tokenCodeDecision } from './code-answer.js';
 import type { CodeAppended, FirstFactorVerdict } from './first-factor.js';
-import { directoryGroupsToCheck, groupsOf } from './group-membership.js';
+import { directoryGroupsToCheck, groupsAdmitted, groupsOf } from './group-membership.js';
 import { concludeLogin } from './login-decision.js';
 import { userBarred } from './login-session.js';
 import { startLogin } from './login-start.js';
@@ -87,6 +87,10 @@ export async function passwordLogin(ctx: AuthContext, input: PasswordLogin): Pro
   }
   if (user.ldapServer === null) rehashIfOld(ctx, user, password.password);
   const groups = groupsOf(groupConfig, user, directory.memberOf);
+  // Checked before a second factor is asked for: no push reaches a phone for a refused login.
+  if (!groupsAdmitted(input.context, groups)) {
+    return concludeLogin(ctx, attempt, { result: 'reject', reason: 'group-not-allowed' });
+  }
   if (user.twoFactor === 'disable') {
     return concludeLogin(ctx, attempt, { result: 'accept', reason: 'password', groups });
   }

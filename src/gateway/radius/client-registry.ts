@@ -8,6 +8,8 @@ export interface KnownClient {
   readonly secret: Buffer;
   readonly messageAuthenticator: RadiusClientWithSecret['messageAuthenticator'];
   readonly otpMode: RadiusClientWithSecret['otpMode'];
+  /** The user groups that may log in through this client; undefined: everyone. */
+  readonly allowedGroups: readonly string[] | undefined;
   readonly matches: BlockList;
   /** Prefix length of its address (32 or 128 for one host). */
   readonly prefix: number;
@@ -40,6 +42,10 @@ export function createClientRegistry(deps: {
               secret: client.secret,
               messageAuthenticator: client.messageAuthenticator,
               otpMode: client.otpMode,
+              allowedGroups:
+                client.allowedGroups === null
+                  ? undefined
+                  : (JSON.parse(client.allowedGroups) as string[]),
               matches,
             };
           })

@@ -44,6 +44,7 @@ export async function decideRadiusRequest(
       attributeValue(request, Attribute.NasIdentifier)?.toString('utf8') || `RADIUS ${client.name}`,
     ...sourceOf(request),
     ...(unproven ? { unproven } : {}),
+    ...(client.allowedGroups === undefined ? {} : { allowedGroups: client.allowedGroups }),
   };
   if (state !== undefined) {
     const options = { username, context };

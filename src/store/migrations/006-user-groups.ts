@@ -14,8 +14,11 @@ export const userGroups: Migration = {
       .execute();
     // The groups found at the first step, for the Accept that ends a challenge or a push.
     await db.schema.alterTable('auth_sessions').addColumn('groups', 'text').execute();
+    // JSON array of the user groups that may log in through a RADIUS client; null: everyone.
+    await db.schema.alterTable('radius_clients').addColumn('allowed_groups', 'text').execute();
   },
   async down(db: Kysely<unknown>) {
+    await db.schema.alterTable('radius_clients').dropColumn('allowed_groups').execute();
     await db.schema.alterTable('auth_sessions').dropColumn('groups').execute();
     await db.schema.dropTable('user_groups').execute();
   },
