@@ -188,6 +188,12 @@ export const errorCatalog = {
     message:
       'An LDAP server setting is not valid; the named field says which. Nothing was changed.',
   },
+  TW_DIRECTORY_SYNC_HELD: {
+    status: 409,
+    expose: true,
+    message:
+      'The directory sync found more enrolled users gone than directory-removal-limit allows and removed nobody. Check the directory groups; if they are right, run it again with --confirm-removals.',
+  },
   TW_LDAP_SERVER_IN_USE: {
     status: 409,
     expose: true,

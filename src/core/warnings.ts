@@ -15,6 +15,10 @@ export const warningCatalog = {
     'The token vault key is kept in a file beside the vault, so anyone who can read this directory can read the tokens. Use --pin-stdin or TOKENWARD_PIN to protect it with a passphrase.',
   TW_WARN_RADIUS_MESSAGE_AUTHENTICATOR_OPTIONAL:
     'This RADIUS client may send Access-Requests without Message-Authenticator, which leaves its logins open to forged responses (Blast-RADIUS, CVE-2024-3596). Update the client to send Message-Authenticator and set it back to require.',
+  TW_WARN_DIRECTORY_REMOVALS_HELD:
+    'A directory sync found more enrolled users gone than directory-removal-limit allows, so it removed nobody: a broken group or filter would otherwise revoke everyone. If the directory is right, run: npx tokenward gateway ldap sync --confirm-removals',
+  TW_WARN_TWO_FACTOR_WAIVED:
+    'A member of a user group with two-factor disable logged in with the first factor alone (break-glass).',
 } as const;
 
 export type WarningCode = keyof typeof warningCatalog;

@@ -238,6 +238,8 @@ async function startMailbox() {
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    // No reverse DNS of 127.0.0.1 per mail (it can wait for a resolver's timeout).
+    disableReverseLookup: true,
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((parsed) => {

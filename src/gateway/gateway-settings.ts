@@ -38,6 +38,12 @@ export const GATEWAY_SETTINGS = {
      * no answer (`no-answer`: RADIUS stays silent so the NAS fails over; HTTP answers 503).
      */
     'directory-down': { fallback: 'reject', choices: ['reject', 'no-answer'] },
+    /** Ours: minutes between background syncs of auto-enrol groups; 0: only `gateway ldap sync`. */
+    'directory-sync-interval': { fallback: 60, min: 0, max: 10_080 },
+    /** Ours: hours an enrolled user gone from the directory keeps their token before it is revoked. */
+    'directory-removal-grace': { fallback: 24, min: 0, max: 8_760 },
+    /** Ours: the share (percent) of enrolled users one sync may find gone before it stops and asks. */
+    'directory-removal-limit': { fallback: 10, min: 1, max: 100 },
   },
   'log setting': {
     /** Ours: days the auth log and the audit log keep an entry. */
@@ -69,6 +75,12 @@ export interface GatewayPolicy {
   readonly twoFactorRequired: boolean;
   /** What a login gets when the user's directory does not answer. */
   readonly directoryDown: 'reject' | 'no-answer';
+  readonly directorySync: {
+    /** 0: no background sync. */
+    readonly intervalMinutes: number;
+    readonly removalGraceHours: number;
+    readonly removalLimitPercent: number;
+  };
   readonly logRetentionDays: number;
   readonly push: {
     readonly enabled: boolean;
@@ -96,6 +108,11 @@ export async function readGatewayPolicy(
     },
     twoFactorRequired: value('user setting', 'two-factor-required') === 'enable',
     directoryDown: value('user setting', 'directory-down') === 'no-answer' ? 'no-answer' : 'reject',
+    directorySync: {
+      intervalMinutes: Number(value('user setting', 'directory-sync-interval')),
+      removalGraceHours: Number(value('user setting', 'directory-removal-grace')),
+      removalLimitPercent: Number(value('user setting', 'directory-removal-limit')),
+    },
     logRetentionDays: Number(value('log setting', 'retention-days')),
     push: {
       enabled: value('system ftm-push', 'status') === 'enable',

@@ -10,6 +10,7 @@ import type { GatewayContext } from './context.js';
 import { type MailServerInput, setMailServer, setSmsWebhook } from './delivery-settings.js';
 import { diagnoseTokens } from './diagnose.js';
 import { createLdapDirectory, type LdapDirectory } from './directory/ldap-directory.js';
+import { syncDirectoryIfDue, syncDirectoryNow } from './directory-sync-schedule.js';
 import { type EnrolmentInput, enrollGateway, isEnrolled } from './enrolment.js';
 import {
   createGatewaySettings,
@@ -175,6 +176,11 @@ export function createGateway(deps: GatewayDependencies | { readonly context: Ga
     removeLdapServer: (name: string) => removeLdapServer(ctx, name, now()),
     testLdapServer: (name: string, probe?: { username: string; password: string }) =>
       testLdapServer(ctx, name, probe),
+    /** Syncs the auto-enrol groups now (`gateway ldap sync`). */
+    syncDirectory: (options: { confirmRemovals?: boolean } = {}) =>
+      syncDirectoryNow(ctx, now(), options.confirmRemovals === true),
+    /** The background loop's sync: only when the interval has passed, one node per interval. */
+    syncDirectoryIfDue: () => syncDirectoryIfDue(ctx, now()),
     /** The configuration's version: what the RADIUS listener keys its cached clients on. */
     configVersion: () => ctx.settings.version(),
 

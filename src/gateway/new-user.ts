@@ -16,5 +16,7 @@ export function newUser(name: string, passwordHash: string, now: number): User {
     createdAt: now,
     updatedAt: now,
     ldapServer: null,
+    enrolledBy: null,
+    directoryGoneAt: null,
   };
 }

@@ -4,6 +4,7 @@ import type { TokenwardError } from '../core/errors.js';
 import { warningCatalog } from '../core/warnings.js';
 import { bindOrExplain } from '../http/listen-error.js';
 import type { AuthEngine } from './auth/auth-engine.js';
+import { startDirectorySyncLoop } from './directory-sync-schedule.js';
 import type { Gateway } from './gateway.js';
 import { buildGatewayServer } from './http/server.js';
 import { startPollLoop } from './poll-loop.js';
@@ -29,8 +30,8 @@ export interface GatewayServiceOptions {
 }
 
 /**
- * A running gateway node (`gateway serve` and `up`): its HTTP and RADIUS listeners and the
- * poll loop. A listener that cannot bind names its flag; what was started is stopped again.
+ * A running gateway node (`gateway serve` and `up`): its HTTP and RADIUS listeners, the poll
+ * loop and the directory sync loop. A listener that cannot bind names its flag; what was started is stopped again.
  */
 export async function startGatewayService(options: GatewayServiceOptions) {
   const { gateway, auth, log } = options;
@@ -64,6 +65,8 @@ export async function startGatewayService(options: GatewayServiceOptions) {
     if (radiusServer !== undefined) await warnOfOptionalAuthenticators(gateway, log);
     const poller = startPollLoop({ gateway, onRoundFailed: options.onPollFailed });
     closers.push(() => poller.stop());
+    const directorySync = startDirectorySyncLoop({ syncIfDue: gateway.syncDirectoryIfDue, log });
+    closers.push(() => directorySync.stop());
     return {
       httpUrl,
       radius,

@@ -18,10 +18,18 @@ export async function tokenNamed(
 export async function freeToken(
   repositories: Pick<GatewayRepositories, 'fortitokens' | 'users'>,
 ): Promise<string> {
-  const taken = new Set((await repositories.users.list()).map((u) => u.tokenSerial));
-  const free = (await repositories.fortitokens.list({ state: 'new' })).find(
-    (t) => !taken.has(t.serial),
-  );
+  const [free] = await freeTokens(repositories);
   if (free === undefined) throw new TokenwardError('TW_TOKEN_NO_FREE');
-  return free.serial;
+  return free;
+}
+
+/** The serials of every free token (of one licence, when given), in serial order. */
+export async function freeTokens(
+  repositories: Pick<GatewayRepositories, 'fortitokens' | 'users'>,
+  filter: { readonly licence?: string } = {},
+): Promise<string[]> {
+  const taken = new Set((await repositories.users.list()).map((u) => u.tokenSerial));
+  return (await repositories.fortitokens.list({ state: 'new', ...filter }))
+    .map((t) => t.serial)
+    .filter((serial) => !taken.has(serial));
 }

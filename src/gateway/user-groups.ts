@@ -13,6 +13,12 @@ export interface UserGroupInput {
   readonly matches?: readonly GroupMatch[];
   /** `Name=value` reply attributes for every Access-Accept of a member. */
   readonly radiusAttributes?: readonly string[];
+  /** The directory sync gives every member of `matches` a local entry and a token. */
+  readonly autoEnrol?: boolean;
+  /** Where auto-enrolled members' tokens come from (a licence imported here); any when absent. */
+  readonly licence?: string;
+  /** `disable`: members log in with the first factor alone (break-glass), with a warning. */
+  readonly twoFactor?: 'enable' | 'disable';
 }
 
 /** Adds a user group, or replaces the one of that name; members and servers must exist. */
@@ -38,8 +44,18 @@ export async function saveUserGroup(
       const { name, value } = parseReplyAttribute(text, '--radius-attribute');
       return `${name}=${value}`;
     }),
+    autoEnrol: input.autoEnrol ?? false,
+    licence: input.licence ?? null,
+    twoFactor: input.twoFactor ?? 'enable',
     updatedAt: now,
   };
+  if (group.autoEnrol && group.matches.length === 0) {
+    throw new TokenwardError('TW_INPUT_INVALID', {
+      message:
+        'An auto-enrol group enrols the members of directory groups: give at least one --match SERVER:GROUP-DN.',
+      data: { field: '--auto-enrol' },
+    });
+  }
   await ctx.store.transaction(async (tx) => {
     for (const member of group.members) {
       if ((await tx.users.find(member)) === undefined) throw notFound(`User "${member}"`);
@@ -48,6 +64,12 @@ export async function saveUserGroup(
       if ((await tx.ldapServers.find(match.server)) === undefined) {
         throw notFound(`LDAP server "${match.server}"`);
       }
+    }
+    if (
+      group.licence !== null &&
+      (await tx.fortitokens.list({ licence: group.licence })).length === 0
+    ) {
+      throw notFound(`Licence "${group.licence}"`);
     }
     const replaced = await tx.userGroups.save(group);
     await ctx.settings.markChanged(tx, now);

@@ -163,6 +163,10 @@ export interface UsersTable {
   updatedAt: number;
   /** The LDAP server that checks this user's password (FortiOS `type ldap`); null: local. */
   ldapServer: string | null;
+  /** The auto-enrol user group whose directory sync made this entry; null: an admin did. */
+  enrolledBy: string | null;
+  /** When a sync first found the directory no longer listing this enrolled user (grace starts). */
+  directoryGoneAt: number | null;
 }
 
 /** The gateway's token table: `config user fortitoken` plus what the OTP check learns. */
@@ -235,6 +239,12 @@ export interface UserGroupsTable {
   matches: string;
   /** JSON array of `Name=value` RADIUS reply attributes sent in every Access-Accept of a member. */
   radiusAttributes: string;
+  /** 1: the directory sync gives every member found a local entry and a token. */
+  autoEnrol: number;
+  /** The licence auto-enrolled members' tokens come from; null: any licence. */
+  licence: string | null;
+  /** `disable`: members log in with the first factor alone (break-glass), logged as a warning. */
+  twoFactor: 'enable' | 'disable';
   updatedAt: number;
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli, runCliWithStdin } from '../helpers/cli.js';
 import {
+  GROUPS_DN,
   PEOPLE_DN,
   SERVICE_DN,
   SERVICE_PASSWORD,
@@ -21,7 +22,9 @@ describe('tokenward gateway ldap (CLI)', { skip: slapdComponent.skip }, () => {
   let data: string[];
   const gateway = (...args: string[]) => runCli(['gateway', ...args, ...data]);
   before(async () => {
-    directory = await startSlapd([{ uid: 'dana', password: 'dana-directory-pw' }]);
+    directory = await startSlapd([{ uid: 'dana', password: 'dana-directory-pw' }], {
+      groups: [{ cn: 'vpn', members: ['dana'] }],
+    });
     dir = await mkdtemp(join(tmpdir(), 'tokenward-ldap-cli-'));
     data = ['--data', dir];
   });
@@ -111,6 +114,41 @@ describe('tokenward gateway ldap (CLI)', { skip: slapdComponent.skip }, () => {
     await gateway('user', 'delete', 'dana');
     const removed = await gateway('ldap', 'remove', 'corp');
     assert.equal(removed.code, 0, removed.err);
+  });
+
+  it('syncs an auto-enrol group on demand and names each member it could not enrol', async () => {
+    await gateway(
+      'ldap',
+      'add',
+      'sync',
+      '--server',
+      '127.0.0.1',
+      '--port',
+      String(directory.port),
+      '--dn',
+      PEOPLE_DN,
+    );
+    const group = await gateway(
+      'group',
+      'add',
+      'everyone',
+      '--match',
+      `sync:cn=vpn,${GROUPS_DN}`,
+      '--auto-enrol',
+    );
+    assert.equal(group.code, 0, group.err);
+    assert.match(group.out, /auto-enrol\.\nMembers get their token at the next sync/);
+    // No licence is imported here: the one member is reported, nothing is half-made.
+    const synced = await gateway('ldap', 'sync');
+    assert.equal(synced.code, 0, synced.err);
+    assert.match(
+      synced.out,
+      /Directory sync: 0 added, 0 kept, 0 leaving .*, 0 removed, 1 failed\./,
+    );
+    assert.match(synced.out, /dana: .*\(TW_DELIVERY_ADDRESS_MISSING\)/);
+    assert.match((await gateway('user', 'list')).out, /^(?![\s\S]*dana)/);
+    await gateway('group', 'remove', 'everyone');
+    await gateway('ldap', 'remove', 'sync');
   });
 
   it('names the flag of a bad value and the host that does not answer', async () => {

@@ -144,6 +144,28 @@ for (const { engine, skip } of engines) {
       }
     });
 
+    it('lets a break-glass group (two-factor disable) in with the password alone, logged', async () => {
+      await g.gateway.saveUserGroup({
+        name: 'break-glass',
+        members: ['eve'],
+        twoFactor: 'disable',
+      });
+      try {
+        const waived = await send(['User-Name = "eve"', 'User-Password = "eve-directory-pw"']);
+        assert.equal(waived.type, 'Access-Accept');
+        const [entry] = await g.store.authLog.list({ username: 'eve', limit: 1 });
+        assert.equal(entry?.reason, 'two-factor-waived');
+        const member = await send(['User-Name = "dana"', 'User-Password = "dana-directory-pw"']);
+        assert.equal(member.type, 'Access-Challenge', 'other groups still need the code');
+        const wrong = await send(['User-Name = "eve"', 'User-Password = "not-eve-pw"']);
+        assert.equal(wrong.type, 'Access-Reject', 'the first factor is still checked');
+      } finally {
+        await g.gateway.removeUserGroup('break-glass');
+      }
+      const again = await send(['User-Name = "eve"', 'User-Password = "eve-directory-pw"']);
+      assert.equal(again.type, 'Access-Challenge', 'out of the group, the token is needed again');
+    });
+
     it('refuses an attribute it does not know, a member or server that does not exist', async () => {
       await assertRejectsCode(
         g.gateway.saveUserGroup({ name: 'x', radiusAttributes: ['Tunnel-Nonsense=1'] }),

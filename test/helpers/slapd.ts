@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
@@ -27,6 +28,8 @@ export interface DirectoryPerson {
   readonly password: string;
   readonly mail?: string;
   readonly mobile?: string;
+  /** Disabled as Active Directory marks it: userAccountControl with ACCOUNTDISABLE (514). */
+  readonly disabled?: boolean;
 }
 
 /** A groupOfNames under ou=groups whose `member`s are people (by uid). */
@@ -45,12 +48,25 @@ export interface TestDirectory {
   stop(): Promise<void>;
   /** Starts slapd again on the same port and data. */
   start(): Promise<void>;
+  /** Applies LDIF changes (ldapmodify as the rootdn), e.g. a member leaving a group. */
+  modify(ldif: string): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
+ * Active Directory's account flags attribute (its own OID), on an auxiliary class, so the test
+ * directory can mark a user disabled as AD does.
+ */
+const AD_ACCOUNT_SCHEMA = [
+  "attributetype ( 1.2.840.113556.1.4.8 NAME 'userAccountControl' EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )",
+  "objectclass ( 1.3.6.1.4.1.4203.666.11.99.1 NAME 'tokenwardTestAccount' AUXILIARY MAY userAccountControl )",
+];
+
+/**
  * A real OpenLDAP slapd from Debian's packages, with its own config file, data directory and a
- * free port of 127.0.0.1, seeded from LDIF (slapadd) with `people` under ou=people.
+ * free port of 127.0.0.1, seeded from LDIF (slapadd) with `people` under ou=people. Groups are
+ * groupOfNames; every person also has `memberOf` (the dynlist overlay's, as AD has it), and
+ * `userAccountControl` 512, or 514 when disabled.
  */
 export async function startSlapd(
   people: readonly DirectoryPerson[],
@@ -75,15 +91,23 @@ export async function startSlapd(
       'include /etc/ldap/schema/cosine.schema',
       'include /etc/ldap/schema/inetorgperson.schema',
       'include /etc/ldap/schema/nis.schema',
+      'include /etc/ldap/schema/dyngroup.schema',
+      ...AD_ACCOUNT_SCHEMA,
       `pidfile ${join(dir, 'slapd.pid')}`,
       'modulepath /usr/lib/ldap',
       'moduleload back_mdb',
+      'moduleload dynlist',
+      // A search may return every member of a large group (slapd's default is 500, and a
+      // paged search is cut there without an error).
+      'sizelimit unlimited',
       'database mdb',
       'maxsize 10485760',
       `suffix "${BASE_DN}"`,
       `rootdn "${SERVICE_DN}"`,
       `rootpw ${SERVICE_PASSWORD}`,
       `directory ${join(dir, 'db')}`,
+      'overlay dynlist',
+      'dynlist-attrset groupOfURLs memberURL member+memberOf@groupOfNames',
       ...(listen.tls === undefined
         ? []
         : [
@@ -112,7 +136,9 @@ export async function startSlapd(
       [
         `dn: uid=${person.uid},${PEOPLE_DN}`,
         'objectClass: inetOrgPerson',
+        'objectClass: tokenwardTestAccount',
         `uid: ${person.uid}`,
+        `userAccountControl: ${person.disabled === true ? 514 : 512}`,
         `cn: ${person.uid}`,
         `sn: ${person.uid}`,
         `userPassword: ${person.password}`,
@@ -146,12 +172,29 @@ export async function startSlapd(
     running.kill('SIGTERM');
     await gone;
   };
+  const passwordFile = join(dir, 'rootpw');
+  await writeFile(passwordFile, SERVICE_PASSWORD, { mode: 0o600 });
   await start();
   return {
     port,
     pid: () => child?.pid ?? 0,
     stop,
     start,
+    async modify(ldif) {
+      const file = join(dir, `change-${randomUUID()}.ldif`);
+      await writeFile(file, ldif);
+      await run('ldapmodify', [
+        '-x',
+        '-H',
+        `ldap://${host}:${port}/`,
+        '-D',
+        SERVICE_DN,
+        '-y',
+        passwordFile,
+        '-f',
+        file,
+      ]);
+    },
     async close() {
       await stop();
       await rm(dir, { recursive: true, force: true });

@@ -11,6 +11,9 @@ export async function startSmtpSink() {
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    // No reverse DNS of 127.0.0.1 per connection: on a machine without a resolver for it, each
+    // mail would wait for the lookup to time out.
+    disableReverseLookup: true,
     onRcptTo(_address, _session, callback) {
       if (!refusing) return callback();
       const error = Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 });

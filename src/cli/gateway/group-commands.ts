@@ -27,10 +27,16 @@ export function groupCommands(output: Output) {
         members: (options.member as string[] | undefined) ?? [],
         matches: ((options.match as string[] | undefined) ?? []).map(parseMatch),
         radiusAttributes: (options.radiusAttribute as string[] | undefined) ?? [],
+        autoEnrol: options.autoEnrol === true,
+        ...(options.licence === undefined ? {} : { licence: String(options.licence) }),
+        twoFactor: options.twoFactor === false ? 'disable' : 'enable',
       });
       output.out(
-        `Group ${saved.name}: ${saved.members.length} member(s), ${saved.matches.length} directory match(es), ${saved.radiusAttributes.length} RADIUS reply attribute(s).`,
+        `Group ${saved.name}: ${saved.members.length} member(s), ${saved.matches.length} directory match(es), ${saved.radiusAttributes.length} RADIUS reply attribute(s)${saved.autoEnrol ? ', auto-enrol' : ''}${saved.twoFactor === 'disable' ? ', no second factor (break-glass)' : ''}.`,
       );
+      if (saved.autoEnrol) {
+        output.out('Members get their token at the next sync: npx tokenward gateway ldap sync');
+      }
     })
       .argument('<name>', 'the group name')
       .option('--member <user>', 'a local user (repeat for more)', collect)
@@ -39,18 +45,29 @@ export function groupCommands(output: Output) {
         '--radius-attribute <name=value>',
         'sent in every Access-Accept of a member: Filter-Id, Class, Fortinet-Group-Name, ... (repeat)',
         collect,
+      )
+      .option(
+        '--auto-enrol',
+        'give every member of the --match groups a local entry, a token and the activation (gateway ldap sync)',
+      )
+      .option('--licence <licence>', 'auto-enrol: take the tokens from this licence only')
+      .option(
+        '--no-two-factor',
+        'members log in with the first factor alone (break-glass; every such login is logged as a warning)',
       ),
   );
   group.addCommand(
     gatewayAction('list', 'list user groups', async ({ gateway }) => {
       output.out(
         table(
-          ['NAME', 'MEMBERS', 'MATCHES', 'RADIUS-ATTRIBUTES'],
+          ['NAME', 'MEMBERS', 'MATCHES', 'RADIUS-ATTRIBUTES', 'AUTO-ENROL', 'TWO-FACTOR'],
           (await gateway.listUserGroups()).map((g) => [
             g.name,
             g.members.join(','),
             g.matches.map((m) => `${m.server}:${m.group}`).join(' '),
             g.radiusAttributes.join(' '),
+            g.autoEnrol ? (g.licence ?? 'any licence') : 'no',
+            g.twoFactor,
           ]),
         ),
       );

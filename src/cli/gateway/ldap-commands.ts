@@ -7,7 +7,7 @@ import { gatewayAction, type Options } from './gateway-action.js';
 const text = (options: Options, key: string) =>
   options[key] === undefined ? undefined : String(options[key]);
 
-/** `gateway ldap add|list|test|remove`: the directories that check users' passwords. */
+/** `gateway ldap add|list|test|sync|remove`: the directories that check users' passwords. */
 export function ldapCommands(output: Output) {
   const ldap = command('ldap', 'LDAP servers (config user ldap) that check users\u2019 passwords');
   ldap.addCommand(
@@ -125,6 +125,7 @@ export function ldapCommands(output: Output) {
       .option('--user <name>', 'a user whose password to check')
       .option('--password-stdin', 'read that user\u2019s password from standard input'),
   );
+  ldap.addCommand(syncCommand(output));
   ldap.addCommand(
     gatewayAction(
       'remove',
@@ -136,4 +137,31 @@ export function ldapCommands(output: Output) {
     ).argument('<name>', 'the LDAP server'),
   );
   return ldap;
+}
+
+/** `gateway ldap sync`: the auto-enrol groups synced now; a held sync exits with its code. */
+function syncCommand(output: Output) {
+  return gatewayAction(
+    'sync',
+    'sync the auto-enrol groups with the directory now: tokens for new members, revocations for those gone',
+    async ({ gateway }, _args, options) => {
+      const report = await gateway.syncDirectory({
+        confirmRemovals: options.confirmRemovals === true,
+      });
+      output.out(
+        `Directory sync: ${report.added.length} added, ${report.kept} kept, ${report.leaving.length} leaving (grace period begun), ${report.removed.length} removed, ${report.failed.length} failed.`,
+      );
+      for (const failure of report.failed) {
+        output.out(`  ${failure.subject}: ${failure.reason} (${failure.code})`);
+      }
+      if (report.held !== undefined) {
+        throw new TokenwardError('TW_DIRECTORY_SYNC_HELD', {
+          message: `${report.held.gone} of ${report.held.enrolled} enrolled users are gone from the directory, more than directory-removal-limit (${report.held.limitPercent}%) allows: nobody was removed. Check the directory groups; if they are right: npx tokenward gateway ldap sync --confirm-removals`,
+        });
+      }
+    },
+  ).option(
+    '--confirm-removals',
+    'go ahead even when more enrolled users are gone than directory-removal-limit allows',
+  );
 }

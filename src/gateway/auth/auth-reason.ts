@@ -8,6 +8,8 @@ import type { TokenState } from '../../core/token-state.js';
  */
 export const AUTH_REASONS = {
   password: 'accepted: the password alone (a user without a second factor)',
+  'two-factor-waived':
+    'accepted: the password alone, the second factor waived by a user group with two-factor disable (break-glass)',
   otp: 'accepted: a FortiToken code',
   'otp-resynced': 'accepted: the second code after a clock drift',
   code: 'accepted: the code sent by e-mail or SMS',

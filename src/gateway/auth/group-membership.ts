@@ -69,6 +69,14 @@ export function groupsAdmitted(
   );
 }
 
+/** Whether one of the user's groups lets its members in without a second factor (break-glass). */
+export function secondFactorWaived(
+  groups: readonly UserGroup[],
+  names: readonly string[],
+): boolean {
+  return groups.some((group) => group.twoFactor === 'disable' && names.includes(group.name));
+}
+
 /** The reply attributes of these groups, in the groups' order. */
 export function replyAttributesOf(
   groups: readonly UserGroup[],

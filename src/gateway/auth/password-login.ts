@@ -1,4 +1,5 @@
 import { isTokenwardError, TokenwardError } from '../../core/errors.js';
+import { warningCatalog } from '../../core/warnings.js';
 import type { UserGroup } from '../../store/repositories/user-group-repository.js';
 import type { User } from '../../store/repositories/user-repository.js';
 import { ldapServerWithSecret } from '../ldap-servers.js';
@@ -6,7 +7,12 @@ import type { AuthContext } from './auth-context.js';
 import type { AuthOutcome, LoginContext } from './auth-outcome.js';
 import { tokenCodeDecision } from './code-answer.js';
 import type { CodeAppended, FirstFactorVerdict } from './first-factor.js';
-import { directoryGroupsToCheck, groupsAdmitted, groupsOf } from './group-membership.js';
+import {
+  directoryGroupsToCheck,
+  groupsAdmitted,
+  groupsOf,
+  secondFactorWaived,
+} from './group-membership.js';
 import { concludeLogin } from './login-decision.js';
 import { userBarred } from './login-session.js';
 import { startLogin } from './login-start.js';
@@ -93,6 +99,13 @@ export async function passwordLogin(ctx: AuthContext, input: PasswordLogin): Pro
   }
   if (user.twoFactor === 'disable') {
     return concludeLogin(ctx, attempt, { result: 'accept', reason: 'password', groups });
+  }
+  if (secondFactorWaived(groupConfig, groups)) {
+    ctx.log.warn(
+      { code: 'TW_WARN_TWO_FACTOR_WAIVED', user: user.name, groups },
+      warningCatalog.TW_WARN_TWO_FACTOR_WAIVED,
+    );
+    return concludeLogin(ctx, attempt, { result: 'accept', reason: 'two-factor-waived', groups });
   }
   if (code !== undefined && user.twoFactor === 'fortitoken') {
     return concludeLogin(

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { blockedFor } from '../../core/backoff.js';
 import { TokenwardError } from '../../core/errors.js';
 import type { LdapServer } from '../../store/repositories/ldap-server-repository.js';
+import { type DirectoryMember, listGroupMembers } from './group-members.js';
 
 /** An LDAP server as the directory client uses it: the service account's password opened. */
 export type LdapServerWithSecret = Omit<LdapServer, 'passwordEnc'> & {
@@ -115,6 +116,19 @@ export function createLdapDirectory(deps: { readonly log: Logger; readonly clock
     authenticate,
     /** Whether the directory takes `password` for `username` (TW_DIRECTORY_UNAVAILABLE if none answers). */
     checkPassword,
+
+    /**
+     * The members of a directory group, read as the service account (anonymously when the
+     * server has none and binds `simple`). TW_DIRECTORY_UNAVAILABLE if no host answers.
+     */
+    members(server: LdapServerWithSecret, groupDn: string): Promise<DirectoryMember[]> {
+      return onFirstHost(server, async (client) => {
+        if (server.type === 'regular' || server.username !== null) {
+          await bindServiceAccount(client, server);
+        }
+        return listGroupMembers(client, server, groupDn);
+      });
+    },
 
     /**
      * Connects (and binds with the service account for `regular`); with a probe, checks that

@@ -5,6 +5,7 @@ import { requestNonces } from './003-request-nonces.js';
 import { attempts } from './004-attempts.js';
 import { ldap } from './005-ldap.js';
 import { userGroups } from './006-user-groups.js';
+import { directorySync } from './007-directory-sync.js';
 
 /** Every migration in order; names sort lexically, as Kysely's Migrator requires. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '004-attempts': attempts,
   '005-ldap': ldap,
   '006-user-groups': userGroups,
+  '007-directory-sync': directorySync,
 };

@@ -6,6 +6,16 @@ import type { Database } from '../schema.js';
  * defaults belong to the configuration layer; this stores and returns what it is given.
  */
 export function createSettingRepository(db: Kysely<Database>) {
+  /** Stores `value` unless the key has one; true when this call stored it. */
+  const setIfAbsent = async (key: string, value: unknown, now: number): Promise<boolean> => {
+    const result = await db
+      .insertInto('settings')
+      .values({ key, value: JSON.stringify(value), updatedAt: now })
+      .onConflict((conflict) => conflict.column('key').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  };
+
   return {
     async get(key: string): Promise<unknown> {
       const row = await db
@@ -27,14 +37,21 @@ export function createSettingRepository(db: Kysely<Database>) {
         .execute();
     },
 
-    /** Stores `value` unless the key has one; true when this call stored it. */
-    async setIfAbsent(key: string, value: unknown, now: number): Promise<boolean> {
+    setIfAbsent,
+
+    /**
+     * Stores `value` only if the key still holds `expected` (absent: undefined), in one
+     * statement: of several nodes racing, exactly one sees true.
+     */
+    async replaceIf(key: string, expected: unknown, value: unknown, now: number) {
+      if (expected === undefined) return setIfAbsent(key, value, now);
       const result = await db
-        .insertInto('settings')
-        .values({ key, value: JSON.stringify(value), updatedAt: now })
-        .onConflict((conflict) => conflict.column('key').doNothing())
+        .updateTable('settings')
+        .set({ value: JSON.stringify(value), updatedAt: now })
+        .where('key', '=', key)
+        .where('value', '=', JSON.stringify(expected))
         .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+      return result.numUpdatedRows === 1n;
     },
 
     async all(): Promise<Map<string, unknown>> {

@@ -16,6 +16,12 @@ export interface UserGroup {
   readonly matches: readonly GroupMatch[];
   /** `Name=value`, names from the RADIUS reply dictionary. */
   readonly radiusAttributes: readonly string[];
+  /** The directory sync gives every member of the matched directory groups a token. */
+  readonly autoEnrol: boolean;
+  /** The licence auto-enrolled members' tokens come from; null: any. */
+  readonly licence: string | null;
+  /** `disable`: members pass with the first factor alone (break-glass). */
+  readonly twoFactor: 'enable' | 'disable';
   readonly updatedAt: number;
 }
 
@@ -25,6 +31,9 @@ export function createUserGroupRepository(db: Kysely<Database>) {
     members: JSON.stringify(group.members),
     matches: JSON.stringify(group.matches),
     radiusAttributes: JSON.stringify(group.radiusAttributes),
+    autoEnrol: group.autoEnrol ? 1 : 0,
+    licence: group.licence,
+    twoFactor: group.twoFactor,
     updatedAt: group.updatedAt,
   });
   return {
@@ -48,6 +57,9 @@ export function createUserGroupRepository(db: Kysely<Database>) {
         members: JSON.parse(stored.members) as string[],
         matches: JSON.parse(stored.matches) as GroupMatch[],
         radiusAttributes: JSON.parse(stored.radiusAttributes) as string[],
+        autoEnrol: Number(stored.autoEnrol) === 1,
+        licence: stored.licence,
+        twoFactor: stored.twoFactor,
         updatedAt: stored.updatedAt,
       }));
     },
