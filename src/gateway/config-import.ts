@@ -16,6 +16,7 @@ import type { Fortitoken } from '../store/repositories/fortitoken-repository.js'
 import type { RadiusClient } from '../store/repositories/radius-client-repository.js';
 import type { User } from '../store/repositories/user-repository.js';
 import type { GatewayRepositories } from '../store/store.js';
+import { userGroupEntry } from './config-import-group.js';
 import { ldapServerEntry } from './config-import-ldap.js';
 import { checkedAt, choice, integer, invalid, secret, single } from './config-values.js';
 import { ADMIN, audit, type GatewayContext } from './context.js';
@@ -45,8 +46,12 @@ export async function importConfig(
 ): Promise<{ applied: number }> {
   const { store, cipher } = ctx;
   const changes: Change[] = [];
-  /** LDAP servers this document defines: its users may name them before they are stored. */
-  const ldapNames = new Set<string>();
+  /** What this document defines: later entries may name it before it is stored. */
+  const defined = {
+    ldapServers: new Set<string>(),
+    users: new Set<string>(),
+    licences: new Set<string>(),
+  };
   for (const section of parseConfig(text)) {
     switch (section.path) {
       case 'system global':
@@ -55,18 +60,26 @@ export async function importConfig(
         changes.push(...singleSettings(section, section.path, now));
         break;
       case 'user fortitoken':
-        for (const entry of tableEntries(section))
+        for (const entry of tableEntries(section)) {
           changes.push(await fortitoken(store, cipher, entry, now));
+          for (const s of entry.settings) if (s.key === 'license') defined.licences.add(single(s));
+        }
         break;
       case 'user ldap':
         for (const entry of tableEntries(section)) {
           changes.push(await ldapServerEntry(store, cipher, entry, now));
-          ldapNames.add(entry.name);
+          defined.ldapServers.add(entry.name);
         }
         break;
       case 'user local':
-        for (const entry of tableEntries(section))
-          changes.push(await localUser(store, entry, now, ldapNames));
+        for (const entry of tableEntries(section)) {
+          changes.push(await localUser(store, entry, now, defined.ldapServers));
+          defined.users.add(entry.name);
+        }
+        break;
+      case 'user group':
+        for (const entry of tableEntries(section, { subsections: true }))
+          changes.push(await userGroupEntry(store, entry, defined, now));
         break;
       case 'user radius-client':
         for (const entry of tableEntries(section))
@@ -105,9 +118,15 @@ function singleSettings(section: ConfigSection, path: SettingsPath, now: number)
   });
 }
 
-function tableEntries(section: ConfigSection): readonly ConfigEntry[] {
+function tableEntries(
+  section: ConfigSection,
+  allowed: { readonly subsections?: boolean } = {},
+): readonly ConfigEntry[] {
   if (section.settings.length > 0)
     invalid(section.line, `"config ${section.path}" takes "edit", not "set"`);
+  const nested = section.entries.find((entry) => (entry.subsections ?? []).length > 0);
+  if (nested !== undefined && allowed.subsections !== true)
+    invalid(nested.line, `"config ${section.path}" has no tables inside its entries`);
   return section.entries;
 }
 
@@ -235,6 +254,10 @@ async function localUser(
         break;
       case 'status':
         patch.status = choice(setting, ['enable', 'disable'] as const);
+        break;
+      case 'enrolled-by':
+        // Ours: the auto-enrol group whose directory sync made the user (it may remove them).
+        patch.enrolledBy = setting.unset ? null : single(setting);
         break;
       default:
         invalid(setting.line, `unknown setting "${setting.key}" in "config user local"`);

@@ -1,11 +1,13 @@
 import { X509Certificate } from 'node:crypto';
 import { TokenwardError } from '../core/errors.js';
 import type {
+  ConfigEntry,
   ConfigSection,
   ConfigSetting,
   ConfigValue,
 } from '../protocol/fortios/config-document.js';
 import type { LdapServer } from '../store/repositories/ldap-server-repository.js';
+import type { UserGroup } from '../store/repositories/user-group-repository.js';
 import type { GatewayContext } from './context.js';
 import {
   GATEWAY_SETTINGS,
@@ -60,6 +62,7 @@ async function allSections(ctx: GatewayContext): Promise<ConfigSection[]> {
   const users = await store.users.list();
   const clients = await store.radiusClients.list();
   const ldapServers = await store.ldapServers.list();
+  const groups = await store.userGroups.list();
   return [
     single('system global'),
     single('user setting'),
@@ -121,9 +124,12 @@ async function allSections(ctx: GatewayContext): Promise<ConfigSection[]> {
           ...(user.email === null ? [] : [set('email-to', quoted(user.email))]),
           ...(user.smsPhone === null ? [] : [set('sms-phone', quoted(user.smsPhone))]),
           set('status', bare(user.status)),
+          ...(user.enrolledBy === null ? [] : [set('enrolled-by', quoted(user.enrolledBy))]),
         ],
       })),
     },
+    // After the users and LDAP servers they name, before the RADIUS clients that admit them.
+    { path: 'user group', settings: [], line: 0, entries: groups.map(groupEntry) },
     {
       path: 'user radius-client',
       settings: [],
@@ -148,6 +154,41 @@ async function allSections(ctx: GatewayContext): Promise<ConfigSection[]> {
       })),
     },
   ];
+}
+
+/** One `config user group` entry: FortiOS's member and `config match`, then ours. */
+function groupEntry(group: UserGroup): ConfigEntry {
+  return {
+    name: group.name,
+    line: 0,
+    settings: [
+      ...(group.members.length === 0 ? [] : [set('member', ...group.members.map(quoted))]),
+      ...(group.radiusAttributes.length === 0
+        ? []
+        : [set('radius-attributes', ...group.radiusAttributes.map(quoted))]),
+      set('auto-enrol', bare(group.autoEnrol ? 'enable' : 'disable')),
+      ...(group.licence === null ? [] : [set('licence', quoted(group.licence))]),
+      set('two-factor', bare(group.twoFactor)),
+    ],
+    subsections:
+      group.matches.length === 0
+        ? []
+        : [
+            {
+              path: 'match',
+              settings: [],
+              line: 0,
+              entries: group.matches.map((match, index) => ({
+                name: String(index + 1),
+                line: 0,
+                settings: [
+                  set('server-name', quoted(match.server)),
+                  set('group-name', quoted(match.group)),
+                ],
+              })),
+            },
+          ],
+  };
 }
 
 /** One `config user ldap` entry: FortiOS's names, the service password as ENC. */

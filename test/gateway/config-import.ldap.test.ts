@@ -87,6 +87,21 @@ for (const { engine, skip } of engines) {
         timeoutSeconds: 3,
       });
       await first.addUser({ name: 'dana', ldapServer: 'corp', twoFactor: 'disable' });
+      await first.importConfig(
+        'config user fortitoken\n    edit "FTKMOB0000000042"\n        set license "LIC-STAFF"\n    next\nend\n',
+      );
+      await first.saveUserGroup({
+        name: 'staff',
+        members: ['dana'],
+        matches: [
+          { server: 'corp', group: 'cn=vpn,ou=groups,dc=example,dc=com' },
+          { server: 'corp', group: 'cn=admins,ou=groups,dc=example,dc=com' },
+        ],
+        radiusAttributes: ['Filter-Id=vpn', 'Fortinet-Group-Name=staff'],
+        autoEnrol: true,
+        licence: 'LIC-STAFF',
+      });
+      await first.saveUserGroup({ name: 'helpdesk', members: ['dana'], twoFactor: 'disable' });
       await first.saveRadiusClient({
         name: 'vpn',
         address: '10.0.0.1',
@@ -98,6 +113,14 @@ for (const { engine, skip } of engines) {
       assert.match(shown, /config user ldap\n {4}edit "corp"\n/);
       assert.match(shown, /set type ldap\n {8}set ldap-server "corp"/);
       assert.doesNotMatch(shown, /service-account-secret/);
+      assert.match(
+        shown,
+        / {8}config match\n {12}edit "1"\n {16}set server-name "corp"\n {16}set group-name "cn=vpn,ou=groups,dc=example,dc=com"\n {12}next\n/,
+      );
+      assert.match(
+        shown,
+        /set auto-enrol enable\n {8}set licence "LIC-STAFF"\n {8}set two-factor enable/,
+      );
 
       const second = await node();
       await second.importConfig(shown);
@@ -105,6 +128,14 @@ for (const { engine, skip } of engines) {
       const [server] = await second.listLdapServers();
       assert.equal(server?.caCert?.trim(), caCert.trim());
       assert.equal((await second.showUser('dana')).ldapServer, 'corp');
+      const groups = await second.listUserGroups();
+      assert.deepEqual(
+        groups.map((g) => [g.name, g.matches.length, g.autoEnrol, g.twoFactor]),
+        [
+          ['helpdesk', 0, false, 'disable'],
+          ['staff', 2, true, 'enable'],
+        ],
+      );
     });
 
     it('refuses a user naming an LDAP server nobody defined, and a bad port, changing nothing', async () => {
@@ -121,7 +152,20 @@ for (const { engine, skip } of engines) {
         ),
         'TW_CONFIG_INVALID',
       );
+      await assertRejectsCode(
+        third.importConfig(
+          'config user group\n    edit "g"\n        config match\n            edit "1"\n                set server-name "nowhere"\n                set group-name "cn=g,dc=example,dc=com"\n            next\n        end\n    next\nend\n',
+        ),
+        'TW_CONFIG_INVALID',
+      );
+      await assertRejectsCode(
+        third.importConfig(
+          'config user local\n    edit "x"\n        config match\n        end\n    next\nend\n',
+        ),
+        'TW_CONFIG_INVALID',
+      );
       assert.deepEqual(await third.listLdapServers(), []);
+      assert.deepEqual(await third.listUserGroups(), []);
     });
   });
 }

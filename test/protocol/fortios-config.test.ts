@@ -114,6 +114,37 @@ describe('FortiOS config syntax', () => {
     );
   });
 
+  it('reads a table inside an entry (config match in a user group), one level deep', () => {
+    const text = [
+      'config user group',
+      '    edit "vpn"',
+      '        set member "dana"',
+      '        config match',
+      '            edit "1"',
+      '                set server-name "corp"',
+      '                set group-name "cn=vpn,dc=example,dc=com"',
+      '            next',
+      '        end',
+      '    next',
+      'end',
+      '',
+    ].join('\n');
+    const [group] = parseConfig(text);
+    const [match] = group?.entries[0]?.subsections ?? [];
+    assert.equal(match?.path, 'match');
+    assert.equal(match?.entries[0]?.settings[1]?.values[0]?.text, 'cn=vpn,dc=example,dc=com');
+    assert.equal(formatConfig(parseConfig(text)), text);
+    const deeper = text.replace(
+      '                set server-name "corp"',
+      '                config deeper\n                end',
+    );
+    assertThrowsCode(() => parseConfig(deeper), 'TW_CONFIG_SYNTAX');
+    assert.throws(
+      () => parseConfig('config user group\n    edit "vpn"\n        config match\n    next\nend\n'),
+      /"next" without "edit"/,
+    );
+  });
+
   it('names the line of a mistake', () => {
     const cases: [string, number][] = [
       ['config user local\n    edit "alice"\n        set passwd "unclosed\n', 3],

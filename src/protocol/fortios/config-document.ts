@@ -22,6 +22,8 @@ export interface ConfigSetting {
 export interface ConfigEntry {
   readonly name: string;
   readonly settings: readonly ConfigSetting[];
+  /** Tables inside the entry (FortiOS `config match` in a user group), one level deep. */
+  readonly subsections?: readonly ConfigSection[];
   readonly line: number;
 }
 
@@ -99,69 +101,85 @@ function splitOneLine(tokens: Token[]): Token[][] {
   return out;
 }
 
+interface OpenSection {
+  path: string;
+  entries: ConfigEntry[];
+  settings: ConfigSetting[];
+  line: number;
+}
+
+interface OpenEntry {
+  name: string;
+  settings: ConfigSetting[];
+  subsections: ConfigSection[];
+  line: number;
+}
+
+/** A `config` block being read, and the `edit` open in it. */
+interface Frame {
+  readonly section: OpenSection;
+  entry?: OpenEntry | undefined;
+}
+
+/** Blocks open at once: a section, and a table inside one of its entries. */
+const MAX_DEPTH = 2;
+
 /** Parses config text; a mistake is TW_CONFIG_SYNTAX naming its line. Nothing is applied here. */
 export function parseConfig(text: string): ConfigSection[] {
   const sections: ConfigSection[] = [];
-  let section:
-    | { path: string; entries: ConfigEntry[]; settings: ConfigSetting[]; line: number }
-    | undefined;
-  let entry: { name: string; settings: ConfigSetting[]; line: number } | undefined;
-
+  const open: Frame[] = [];
   for (const statement of tokenize(text)) {
     const [head, ...rest] = statement;
     if (head === undefined) continue;
     const line = head.line;
     const keyword = head.quoted ? '' : head.text;
+    const frame = open.at(-1);
     switch (keyword) {
       case 'config':
-        if (section !== undefined)
-          syntax(line, `"config" inside "config ${section.path}" (close it with "end" first)`);
+        if (frame !== undefined && frame.entry === undefined)
+          syntax(
+            line,
+            `"config" inside "config ${frame.section.path}" (close it with "end" first)`,
+          );
+        if (open.length >= MAX_DEPTH) syntax(line, '"config" nested more than one level deep');
         if (rest.length === 0) syntax(line, '"config" needs a path, e.g. "config user fortitoken"');
-        section = { path: rest.map((t) => t.text).join(' '), entries: [], settings: [], line };
+        open.push({
+          section: { path: rest.map((t) => t.text).join(' '), entries: [], settings: [], line },
+        });
         break;
       case 'edit':
-        if (section === undefined) syntax(line, '"edit" outside a "config" block');
-        if (entry !== undefined)
-          syntax(line, `"edit" inside "edit ${entry.name}" (close it with "next" first)`);
+        if (frame === undefined) syntax(line, '"edit" outside a "config" block');
+        if (frame.entry !== undefined)
+          syntax(line, `"edit" inside "edit ${frame.entry.name}" (close it with "next" first)`);
         if (rest.length !== 1) syntax(line, '"edit" takes one name');
-        if (section.settings.length > 0)
-          syntax(line, `"config ${section.path}" mixes "set" and "edit"`);
-        entry = { name: rest[0]?.text ?? '', settings: [], line };
+        if (frame.section.settings.length > 0)
+          syntax(line, `"config ${frame.section.path}" mixes "set" and "edit"`);
+        frame.entry = { name: rest[0]?.text ?? '', settings: [], subsections: [], line };
         break;
       case 'set':
-      case 'unset': {
-        if (section === undefined) syntax(line, `"${keyword}" outside a "config" block`);
-        const [key, ...values] = rest;
-        if (key === undefined || key.quoted) syntax(line, `"${keyword}" needs a setting name`);
-        if (keyword === 'set' && values.length === 0)
-          syntax(line, `"set ${key.text}" needs a value`);
-        if (keyword === 'unset' && values.length > 0)
-          syntax(line, `"unset ${key.text}" takes no value`);
-        const setting = {
-          key: key.text,
-          values: values.map(({ text, quoted }) => ({ text, quoted })),
-          unset: keyword === 'unset',
-          line,
-        };
-        if (entry !== undefined) entry.settings.push(setting);
-        else if (section.entries.length > 0)
-          syntax(line, `"config ${section.path}" mixes "set" and "edit"`);
-        else section.settings.push(setting);
+      case 'unset':
+        if (frame === undefined) syntax(line, `"${keyword}" outside a "config" block`);
+        addSetting(frame, keyword, rest, line);
+        break;
+      case 'next': {
+        const entry = frame?.entry;
+        if (frame === undefined || entry === undefined) syntax(line, '"next" without "edit"');
+        if (rest.length > 0) syntax(line, '"next" takes nothing after it');
+        const { subsections, ...closed } = entry;
+        frame.section.entries.push(subsections.length === 0 ? closed : { ...closed, subsections });
+        frame.entry = undefined;
         break;
       }
-      case 'next':
-        if (entry === undefined || section === undefined) syntax(line, '"next" without "edit"');
-        if (rest.length > 0) syntax(line, '"next" takes nothing after it');
-        section.entries.push(entry);
-        entry = undefined;
-        break;
-      case 'end':
-        if (section === undefined) syntax(line, '"end" without "config"');
-        if (entry !== undefined) syntax(line, `"end" before "next" closes "edit ${entry.name}"`);
+      case 'end': {
+        if (frame === undefined) syntax(line, '"end" without "config"');
+        if (frame.entry !== undefined)
+          syntax(line, `"end" before "next" closes "edit ${frame.entry.name}"`);
         if (rest.length > 0) syntax(line, '"end" takes nothing after it');
-        sections.push(section);
-        section = undefined;
+        open.pop();
+        const parent = open.at(-1)?.entry;
+        (parent === undefined ? sections : parent.subsections).push(frame.section);
         break;
+      }
       default:
         syntax(
           line,
@@ -170,10 +188,29 @@ export function parseConfig(text: string): ConfigSection[] {
         );
     }
   }
-  if (entry !== undefined) syntax(entry.line, `"edit ${entry.name}" is not closed with "next"`);
-  if (section !== undefined)
-    syntax(section.line, `"config ${section.path}" is not closed with "end"`);
+  const unclosed = open.at(-1);
+  if (unclosed?.entry !== undefined)
+    syntax(unclosed.entry.line, `"edit ${unclosed.entry.name}" is not closed with "next"`);
+  if (unclosed !== undefined)
+    syntax(unclosed.section.line, `"config ${unclosed.section.path}" is not closed with "end"`);
   return sections;
+}
+
+function addSetting(frame: Frame, keyword: 'set' | 'unset', rest: Token[], line: number): void {
+  const [key, ...values] = rest;
+  if (key === undefined || key.quoted) syntax(line, `"${keyword}" needs a setting name`);
+  if (keyword === 'set' && values.length === 0) syntax(line, `"set ${key.text}" needs a value`);
+  if (keyword === 'unset' && values.length > 0) syntax(line, `"unset ${key.text}" takes no value`);
+  const setting = {
+    key: key.text,
+    values: values.map(({ text, quoted }) => ({ text, quoted })),
+    unset: keyword === 'unset',
+    line,
+  };
+  if (frame.entry !== undefined) frame.entry.settings.push(setting);
+  else if (frame.section.entries.length > 0)
+    syntax(line, `"config ${frame.section.path}" mixes "set" and "edit"`);
+  else frame.section.settings.push(setting);
 }
 
 /** Prints sections as FortiOS does: four spaces per level, strings in double quotes. */
@@ -183,16 +220,18 @@ export function formatConfig(sections: readonly ConfigSection[]): string {
     s.unset
       ? `${indent}unset ${s.key}`
       : `${indent}set ${s.key} ${s.values.map(formatValue).join(' ')}`;
-  for (const section of sections) {
-    lines.push(`config ${section.path}`);
-    for (const s of section.settings) lines.push(setting(s, '    '));
-    for (const entry of section.entries) {
-      lines.push(`    edit ${formatValue({ text: entry.name, quoted: true })}`);
-      for (const s of entry.settings) lines.push(setting(s, '        '));
-      lines.push('    next');
+  const section = (block: ConfigSection, indent: string) => {
+    lines.push(`${indent}config ${block.path}`);
+    for (const s of block.settings) lines.push(setting(s, `${indent}    `));
+    for (const entry of block.entries) {
+      lines.push(`${indent}    edit ${formatValue({ text: entry.name, quoted: true })}`);
+      for (const s of entry.settings) lines.push(setting(s, `${indent}        `));
+      for (const inner of entry.subsections ?? []) section(inner, `${indent}        `);
+      lines.push(`${indent}    next`);
     }
-    lines.push('end');
-  }
+    lines.push(`${indent}end`);
+  };
+  for (const block of sections) section(block, '');
   return `${lines.join('\n')}\n`;
 }
 
