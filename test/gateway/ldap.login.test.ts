@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createLogger } from '../../src/log/create-logger.js';
 import { assertRejectsCode } from '../helpers/assert-code.js';
 import { engines } from '../helpers/databases.js';
 import {
@@ -36,6 +37,8 @@ for (const { engine, skip } of engines) {
     let secondary: TestDirectory;
     let dana: TokenUser;
     let port: number;
+    /** Every line the node and its RADIUS listener log, down to debug. */
+    const logged: string[] = [];
     const send = (username: string, password: string) =>
       radclient(port, SECRET, [
         `User-Name = "${username}"`,
@@ -55,7 +58,9 @@ for (const { engine, skip } of engines) {
       const ldapPort = await freeTcpPort();
       primary = await startSlapd(PEOPLE, { host: '127.0.0.1', port: ldapPort });
       secondary = await startSlapd(PEOPLE, { host: '127.0.0.2', port: ldapPort });
-      g = await startGatewayHarness(engine);
+      g = await startGatewayHarness(engine, {
+        log: createLogger({ level: 'debug', destination: { write: (line) => logged.push(line) } }),
+      });
       await g.gateway.saveLdapServer({
         name: 'corp',
         server: '127.0.0.1',
@@ -183,6 +188,17 @@ for (const { engine, skip } of engines) {
         'TW_INPUT_INVALID',
       );
       await assertRejectsCode(g.gateway.removeLdapServer('corp'), 'TW_LDAP_SERVER_IN_USE');
+    });
+
+    // Last: by now the logins, the failover and the outage above have logged what they log.
+    it('logs no directory password, service password or RADIUS secret', async () => {
+      assert.equal((await send('dana', 'a-wrong-directory-pw')).type, 'Access-Reject');
+      assert.ok(logged.length > 0, 'the node logged');
+      const secrets = [...PEOPLE.map((person) => person.password), SERVICE_PASSWORD, SECRET];
+      for (const line of logged) {
+        for (const secret of secrets) assert.ok(!line.includes(secret), `a secret in: ${line}`);
+      }
+      assert.ok(!logged.some((line) => line.includes('a-wrong-directory-pw')));
     });
   });
 }

@@ -30,7 +30,11 @@ export type Challenge = Extract<AuthOutcome, { result: 'challenge' }>;
  */
 export async function startGatewayHarness(
   engine: DatabaseEngine,
-  options: { passwords?: PasswordHasher } = {},
+  options: {
+    passwords?: PasswordHasher;
+    /** Where the node and its RADIUS listener log (silent by default). */
+    log?: Logger;
+  } = {},
 ) {
   const provisioner = await startProvisionerHarness(engine, undefined, { realTime: true });
   const smtp = await startSmtpSink();
@@ -40,7 +44,7 @@ export async function startGatewayHarness(
   const root = await mkdtemp(join(tmpdir(), 'tokenward-auth-'));
   const clock = testClock(true);
   const cipher = createAtRestCipher(Buffer.alloc(32, 9));
-  const log = createLogger({ level: 'silent' });
+  const log = options.log ?? createLogger({ level: 'silent' });
   const notifier = createNotifier({
     smtp: { host: '127.0.0.1', port: smtp.port, tls: 'none', from: 'gateway@vpn.example.com' },
     smsWebhook: sms.url,
@@ -52,7 +56,7 @@ export async function startGatewayHarness(
     notifier,
     clock: () => clock.now,
     serial: GATEWAY_SERIAL,
-    ...options,
+    ...(options.passwords === undefined ? {} : { passwords: options.passwords }),
   });
   const added = await provisioner.provisioner.admin.addGateway(
     { serial: GATEWAY_SERIAL },
@@ -138,8 +142,8 @@ export async function startGatewayHarness(
      * This node's RADIUS listener on a free UDP port of 127.0.0.1, on the harness's clock;
      * closed with the harness (closing it earlier is fine).
      */
-    async radius(log: Logger = createLogger({ level: 'silent' })) {
-      const server = createRadiusServer({ gateway, auth, log, clock: () => clock.now });
+    async radius(radiusLog: Logger = log) {
+      const server = createRadiusServer({ gateway, auth, log: radiusLog, clock: () => clock.now });
       const { port } = await server.listen('127.0.0.1', 0);
       radiusServers.push(server);
       return { server, port };
