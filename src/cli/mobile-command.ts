@@ -58,7 +58,7 @@ export function mobileCommand(output: Output) {
     )
       .argument(
         '[code]',
-        'the activation code (any case, spaces or dashes) or tokenward://activate?... link',
+        'the activation code (any case, spaces or dashes), or the activation link (https://<provisioner>/app/#activate=...)',
       )
       .option('--server <url>', 'the provisioning server (the activation link carries it)')
       .option('--qr <file>', 'a PNG image of the activation QR code')

@@ -384,7 +384,7 @@ export const errorCatalog = {
     status: 400,
     expose: true,
     message:
-      'The activation link is not valid. It looks like tokenward://activate?code=<16 characters>&server=<provisioner URL>; copy it again from the e-mail.',
+      'The activation link is not valid. It looks like https://<provisioner>/app/#activate=<16 characters>; copy it again from the e-mail.',
   },
   TW_QR_UNREADABLE: {
     status: 400,

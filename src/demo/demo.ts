@@ -100,7 +100,7 @@ export async function runDemo(say: (line: string) => void, version: string): Pro
     await step('The activation e-mail arrives, with the code and a QR code', async () => {
       const received = mail.received.at(-1);
       const text = received?.text ?? '';
-      const uri = /open (tokenward:\/\/activate\?\S+)/.exec(text)?.[1] ?? '';
+      const uri = /open (https?:\/\/\S+\/app\/#activate=\S+)/.exec(text)?.[1] ?? '';
       activation = { uri, code: parseActivationUri(uri).code.code };
       for (const line of text.split('\n')) say(`   | ${line}`);
       say((await terminalQr(uri)).replace(/^/gm, '   '));

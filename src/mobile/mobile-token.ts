@@ -106,7 +106,7 @@ async function deviceInfo(device: Device) {
 async function activateToken(device: Device, input: ActivationInput) {
   let code: ActivationCode;
   let server = input.server;
-  if (input.uri !== undefined || input.code?.startsWith('tokenward:') === true) {
+  if (input.uri !== undefined || /^(tokenward:|https?:\/\/)/.test(input.code ?? '')) {
     const parsed = parseActivationUri(input.uri ?? input.code ?? '');
     code = parsed.code;
     server ??= parsed.server;

@@ -9,6 +9,7 @@ import {
 import { abortedWhenGone } from '../../http/request-signal.js';
 import { buildResponse } from '../../protocol/softtoken/codec.js';
 import type { Provisioner, ProvisionerReply } from '../provisioner.js';
+import { appAssets } from './app-assets.js';
 import { createProvisionerMetrics } from './metrics.js';
 
 export interface ProvisionerServerOptions {
@@ -22,7 +23,7 @@ export interface ProvisionerServerOptions {
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
-/** The provisioner's HTTP interface: the two SoftToken endpoints, /healthz and /metrics. */
+/** The provisioner's HTTP interface: the two SoftToken endpoints, the phone app, /healthz and /metrics. */
 export function buildProvisionerServer(options: ProvisionerServerOptions) {
   const { provisioner } = options;
   const metrics = createProvisionerMetrics();
@@ -79,6 +80,9 @@ export function buildProvisionerServer(options: ProvisionerServerOptions) {
     });
     return send('Mobile', started, reply, answer);
   });
+
+  // The phone app (Tokenward Authenticator): phones already reach this server.
+  app.register(appAssets);
 
   app.get('/healthz', async (_request, reply) => {
     const database = await provisioner.health();
