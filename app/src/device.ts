@@ -1,4 +1,6 @@
 import { canonicalJson } from '../../src/crypto/canonical-json.js';
+import type { MobileMessageName } from '../../src/protocol/softtoken/messages.js';
+import type { MobileResponses } from '../../src/protocol/softtoken/responses.js';
 import { fromBase64, toBase64, toHex, utf8 } from './bytes.js';
 import { openDatabase, read, write } from './database.js';
 
@@ -59,13 +61,13 @@ export { openDatabase };
  * envelope with reg-id, timestamp and nonce, signed with Ed25519 over its canonical JSON. The
  * answer's `server_time` corrects the clock offset. A refusal is a ProvisionerError.
  */
-export async function sendMobile(
+export async function sendMobile<N extends MobileMessageName>(
   db: IDBDatabase,
   device: DeviceRecord,
-  name: string,
+  name: N,
   fields: Record<string, unknown>,
   signal?: AbortSignal,
-): Promise<Record<string, unknown>> {
+): Promise<MobileResponses[N]> {
   const nonce = new Uint8Array(16);
   crypto.getRandomValues(nonce);
   const message: Record<string, unknown> = {
@@ -101,7 +103,7 @@ export async function sendMobile(
       error.message ?? `The token server answered HTTP ${response.status}.`,
     );
   }
-  return d;
+  // The provisioner is this page's own origin (CSP default-src 'self'); its answers follow
+  // response-schemas.ts, which the CLI token checks with Ajv.
+  return d as unknown as MobileResponses[N];
 }
-
-export { fromBase64 };

@@ -1,61 +1,17 @@
-import { fromBase64 } from './bytes.js';
-import { readAll, remove, write } from './database.js';
+import { type DeviceRecord, loadDevice, openDatabase, ProvisionerError } from './device.js';
+import { element, say } from './page.js';
+import { startPushListener } from './push.js';
+import { showCodes, tokenCard } from './token-card.js';
 import {
-  type DeviceRecord,
-  loadDevice,
-  OS_VER,
-  openDatabase,
-  ProvisionerError,
-  sendMobile,
-} from './device.js';
-import { type OtpAlgorithm, openSeedAsKey } from './seed.js';
-import { secondsLeft, totpCode } from './totp.js';
+  activateToken,
+  listTokens,
+  normaliseCode,
+  removeToken,
+  type TokenRecord,
+} from './tokens.js';
+import { showTransfer } from './transfer.js';
 
-/** A token as this phone keeps it: the seed only as a non-extractable HMAC key. */
-interface TokenRecord {
-  readonly serial: string;
-  readonly label: string;
-  readonly algorithm: OtpAlgorithm;
-  readonly digits: number;
-  readonly period: number;
-  readonly key: CryptoKey;
-  readonly activatedAt: number;
-}
-
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-const element = <T extends HTMLElement>(id: string): T => {
-  const found = document.getElementById(id);
-  if (found === null) throw new Error(`#${id} is missing from the page`);
-  return found as T;
-};
-
-/** Says something in the status line (a live region: screen readers read it out). */
-function say(text: string, kind: 'info' | 'error' = 'info'): void {
-  const status = element('status');
-  status.textContent = text;
-  status.dataset.kind = kind;
-}
-
-/**
- * An activation code as a person types it: any case, spaces or dashes anywhere. Undefined when
- * it cannot be one (16 base32 characters); the provisioner checks the rest.
- */
-export function normaliseCode(input: string): string | undefined {
-  const code = input.replace(/[\s-]/g, '').toUpperCase();
-  return code.length === 16 && [...code].every((c) => BASE32.includes(c)) ? code : undefined;
-}
-
-/** Whether a code's header (its first byte, 0x02) says it is a transfer from another phone. */
-function isTransferCode(code: string): boolean {
-  const first = (BASE32.indexOf(code[0] ?? 'A') << 3) | (BASE32.indexOf(code[1] ?? 'A') >> 2);
-  return first === 0x02;
-}
-
-/** Digits in two groups, as people read them out: 123 456, 1234 5678. */
-const grouped = (code: string) =>
-  `${code.slice(0, code.length / 2)} ${code.slice(code.length / 2)}`;
-
+/** The app: the tokens with their codes, activation from a link or a typed code, login requests. */
 async function start(): Promise<void> {
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => {
@@ -64,24 +20,26 @@ async function start(): Promise<void> {
   }
   const db = await openDatabase();
   const device = await loadDevice(db);
-  let tokens = await readAll<TokenRecord>(db, 'tokens');
+  let tokens: TokenRecord[] = [];
   const refresh = async () => {
-    tokens = await readAll<TokenRecord>(db, 'tokens');
-    renderTokens(db, tokens, refresh);
-    await tick(tokens, device);
+    tokens = await listTokens(db);
+    render(tokens, {
+      remove: (token) => void confirmRemove(db, token, refresh),
+      move: (token) => void showTransfer(db, device, token),
+    });
+    await showCodes(tokens, device);
   };
-  renderTokens(db, tokens, refresh);
-  await tick(tokens, device);
-  setInterval(() => void tick(tokens, device), 1000);
+  await refresh();
+  setInterval(() => void showCodes(tokens, device), 1000);
+  startPushListener({ db, device, tokens: () => tokens, tokensChanged: refresh });
 
   element<HTMLFormElement>('activate-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const input = element<HTMLInputElement>('code');
     void activate(db, device, input.value).then(async (done) => {
-      if (done) {
-        input.value = '';
-        await refresh();
-      }
+      if (!done) return;
+      input.value = '';
+      await refresh();
     });
   });
 
@@ -110,32 +68,7 @@ async function activate(db: IDBDatabase, device: DeviceRecord, typed: string): P
   }
   say('Activating your token\u2026');
   try {
-    const answer = await sendMobile(db, device, 'MobileProvision', {
-      ...(isTransferCode(code) ? { transfer_code: code } : { activation_code: code }),
-      identity_key: device.identityPublic,
-      sealing_key: device.sealingPublic,
-      mobile_device_version: OS_VER,
-    });
-    const serial = String(answer.token);
-    const algorithm = answer.algorithm as OtpAlgorithm;
-    const key = await openSeedAsKey({
-      sealed: String(answer.seed),
-      serial,
-      registrationId: device.registrationId,
-      sealing: device.sealing,
-      sealingPublic: fromBase64(device.sealingPublic),
-      algorithm,
-    });
-    const token: TokenRecord = {
-      serial,
-      label: typeof answer.label === 'string' ? answer.label : serial,
-      algorithm,
-      digits: Number(answer.digits),
-      period: Number(answer.period),
-      key,
-      activatedAt: Date.now(),
-    };
-    await write(db, 'tokens', token);
+    const token = await activateToken(db, device, code);
     say(`${token.label} is ready on this phone. Use the code below when you log in.`);
     return true;
   } catch (error) {
@@ -147,9 +80,7 @@ async function activate(db: IDBDatabase, device: DeviceRecord, typed: string): P
 /** What went wrong and what to do, in words (the provisioner's own words where it gave them). */
 function explain(error: unknown): string {
   if (error instanceof ProvisionerError) {
-    if (error.code === 'TW_RATE_LIMITED') {
-      return `${error.message} Wait a minute, then try again.`;
-    }
+    if (error.code === 'TW_RATE_LIMITED') return `${error.message} Wait a minute, then try again.`;
     if (error.code === 'TW_DEVICE_REQUEST_STALE') {
       return "This phone's clock is far from the right time. Set the date and time to automatic, then try again.";
     }
@@ -161,109 +92,22 @@ function explain(error: unknown): string {
   return 'Something went wrong on this phone. Reload the app and try again.';
 }
 
-function renderTokens(
-  db: IDBDatabase,
-  tokens: readonly TokenRecord[],
-  changed: () => Promise<void>,
-) {
-  const list = element<HTMLUListElement>('token-list');
+function render(tokens: readonly TokenRecord[], actions: Parameters<typeof tokenCard>[1]): void {
   element('empty').hidden = tokens.length > 0;
-  element('copy-hint').hidden = tokens.length === 0;
-  list.replaceChildren(
-    ...[...tokens]
-      .sort((a, b) => a.activatedAt - b.activatedAt)
-      .map((token) => tokenCard(db, token, changed)),
+  element('copy-hint').hidden = !tokens.some((t) => t.status === 'active');
+  element<HTMLUListElement>('token-list').replaceChildren(
+    ...[...tokens].sort((a, b) => a.activatedAt - b.activatedAt).map((t) => tokenCard(t, actions)),
   );
 }
 
-function tokenCard(
-  db: IDBDatabase,
-  token: TokenRecord,
-  changed: () => Promise<void>,
-): HTMLLIElement {
-  const card = document.createElement('li');
-  card.className = 'token';
-  card.dataset.serial = token.serial;
-  const label = document.createElement('p');
-  label.className = 'label';
-  label.id = `label-${token.serial}`;
-  label.textContent = token.label;
-  const serial = document.createElement('p');
-  serial.className = 'serial';
-  serial.textContent = token.serial;
-  const code = document.createElement('button');
-  code.type = 'button';
-  code.className = 'code';
-  // Named by its digits (what is seen is what is read out), described by the token and the hint.
-  code.setAttribute('aria-describedby', `${label.id} copy-hint`);
-  const digits = document.createElement('span');
-  digits.className = 'digits';
-  digits.setAttribute('aria-live', 'polite');
-  code.append(digits);
-  code.addEventListener('click', () => {
-    const plain = (digits.textContent ?? '').replace(/\s/g, '');
-    navigator.clipboard
-      ?.writeText(plain)
-      .then(() =>
-        say(`Code copied. It works for ${secondsLeft(token.period, Date.now())} more seconds.`),
-      )
-      .catch(() => say('This browser did not allow copying; type the code instead.', 'error'));
-  });
-  const ring = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  ring.setAttribute('viewBox', '0 0 36 36');
-  ring.setAttribute('class', 'ring');
-  ring.setAttribute('aria-hidden', 'true');
-  const track = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
-  const arc = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
-  for (const circle of [track, arc]) {
-    circle.setAttribute('cx', '18');
-    circle.setAttribute('cy', '18');
-    circle.setAttribute('r', '15.9155');
-  }
-  track.setAttribute('class', 'track');
-  arc.setAttribute('class', 'arc');
-  arc.setAttribute('pathLength', '100');
-  ring.append(track, arc);
-  const left = document.createElement('p');
-  left.className = 'left';
-  const removeButton = document.createElement('button');
-  removeButton.type = 'button';
-  removeButton.className = 'remove';
-  removeButton.textContent = 'Remove';
-  removeButton.setAttribute('aria-label', `Remove ${token.label} from this phone`);
-  removeButton.addEventListener('click', () => {
-    const sure = confirm(
-      `Remove ${token.label} from this phone? Its codes stop here for good: to log in again you need a new activation from your administrator.`,
-    );
-    if (!sure) return;
-    void remove(db, 'tokens', token.serial).then(async () => {
-      say(`${token.label} was removed from this phone.`);
-      await changed();
-    });
-  });
-  const timer = document.createElement('div');
-  timer.className = 'timer';
-  timer.append(ring, left);
-  card.append(label, serial, code, timer, removeButton);
-  return card;
-}
-
-/** Shows each token's current code and the time left, on the provisioner's clock. */
-async function tick(tokens: readonly TokenRecord[], device: DeviceRecord): Promise<void> {
-  const now = Date.now() + device.clockOffset;
-  for (const token of tokens) {
-    const card = document.querySelector<HTMLLIElement>(`li.token[data-serial="${token.serial}"]`);
-    if (card === null) continue;
-    const digits = card.querySelector('.digits');
-    const shown = grouped(await totpCode(token.key, token.digits, token.period, now));
-    if (digits !== null && digits.textContent !== shown) digits.textContent = shown;
-    const seconds = secondsLeft(token.period, now);
-    const left = card.querySelector('.left');
-    if (left !== null) left.textContent = `${seconds} s left`;
-    card
-      .querySelector('.arc')
-      ?.setAttribute('stroke-dasharray', `${(seconds / token.period) * 100} 100`);
-  }
+async function confirmRemove(db: IDBDatabase, token: TokenRecord, changed: () => Promise<void>) {
+  const sure = confirm(
+    `Remove ${token.label} from this phone? Its codes stop here for good: to log in again you need a new activation from your administrator.`,
+  );
+  if (!sure) return;
+  await removeToken(db, token.serial);
+  say(`${token.label} was removed from this phone.`);
+  await changed();
 }
 
 start().catch(() => {

@@ -16,17 +16,18 @@ const INFO = utf8('tokenward seal v1');
 /**
  * Opens the seed the provisioner sealed to this phone (ECIES: X25519, HKDF-SHA256 with both
  * public keys as salt, AES-256-GCM with the serial and reg-id as AAD) and imports it at once as
- * a non-extractable HMAC key: after this, no script can read the seed back. The plaintext lives
- * only inside this function and is overwritten before it returns.
+ * two non-extractable HMAC keys: the token's hash for codes, SHA-256 for push proofs. After this
+ * no script can read the seed back; the plaintext lives only inside this function and is
+ * overwritten before it returns.
  */
-export async function openSeedAsKey(input: {
+export async function openSeedAsKeys(input: {
   readonly sealed: string;
   readonly serial: string;
   readonly registrationId: string;
   readonly sealing: CryptoKeyPair;
   readonly sealingPublic: Uint8Array<ArrayBuffer>;
   readonly algorithm: OtpAlgorithm;
-}): Promise<CryptoKey> {
+}): Promise<{ key: CryptoKey; proofKey: CryptoKey }> {
   const data = fromBase64(input.sealed);
   if (data.length < HEADER_LENGTH + 16 || data[0] !== VERSION) {
     throw new Error('The token server sent a seed this app cannot open.');
@@ -63,14 +64,10 @@ export async function openSeedAsKey(input: {
       data.slice(HEADER_LENGTH),
     ),
   );
+  const hmacKey = (hash: string) =>
+    crypto.subtle.importKey('raw', seed, { name: 'HMAC', hash }, false, ['sign']);
   try {
-    return await crypto.subtle.importKey(
-      'raw',
-      seed,
-      { name: 'HMAC', hash: HASHES[input.algorithm] },
-      false,
-      ['sign'],
-    );
+    return { key: await hmacKey(HASHES[input.algorithm]), proofKey: await hmacKey('SHA-256') };
   } finally {
     seed.fill(0);
   }

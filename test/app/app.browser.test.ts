@@ -217,4 +217,75 @@ describe('the phone app in Chromium', {
       await a.context.setOffline(false);
     }
   });
+
+  it('shows a login request with its context; approves only with the number typed from the login', async () => {
+    await g.gateway.changeSettings([
+      { path: 'system ftm-push', name: 'number-matching', value: 'enable' },
+    ]);
+    const context = { frontEnd: 'http', sourceIp: '198.51.100.7', application: 'vpn' } as const;
+    const challenge = await g.challenge({ name: 'alice', password: alice.password }, context);
+    const outcome = g.auth.answerPush(challenge.sessionId);
+    const request = a.page.locator('.request');
+    await request.getByText('alice is logging in').waitFor();
+    await request.getByText('198.51.100.7').waitFor();
+    assert.equal(
+      await a.page.evaluate('document.activeElement.textContent'),
+      'alice is logging in',
+      'the request takes the focus',
+    );
+    assert.equal(await request.getByRole('button', { name: 'Approve' }).isDisabled(), true);
+    assert.deepEqual(await seriousViolations(a.page), []);
+    await shot(a.page, 'request');
+    await request.getByLabel('Number shown at the login').fill(String(challenge.number));
+    await request.getByRole('button', { name: 'Approve' }).click();
+    assert.equal((await outcome).result, 'accept');
+    await a.page.getByText('Approved: the login goes ahead.').waitFor();
+  });
+
+  it('refuses the login when the number typed is not the one shown', async () => {
+    const challenge = await g.challenge({ name: 'alice', password: alice.password });
+    const outcome = g.auth.answerPush(challenge.sessionId);
+    const request = a.page.locator('.request');
+    await request.getByText('alice is logging in').waitFor();
+    const wrong = challenge.number === 10 ? 11 : 10;
+    await request.getByLabel('Number shown at the login').fill(String(wrong));
+    await request.getByRole('button', { name: 'Approve' }).click();
+    assert.equal((await outcome).result, 'reject');
+    await a.page.getByText('That is not the number the login shows').waitFor();
+  });
+
+  it('moves the token to a new phone: its code is accepted there, the old phone shows it moved', async () => {
+    a.page.once('dialog', (dialog) => void dialog.accept());
+    await a.page.getByRole('button', { name: 'Move to a new phone' }).click();
+    const transfer = a.page.getByRole('dialog');
+    await transfer.getByRole('img', { name: /QR code/ }).waitFor();
+    assert.deepEqual(await seriousViolations(a.page), []);
+    await shot(a.page, 'transfer');
+    const transferLink = await transfer.getByLabel('Transfer link').inputValue();
+    assert.match(transferLink, /\/app\/#activate=[A-Z2-7]{16}$/);
+    await transfer.getByRole('button', { name: 'Close' }).click();
+
+    await b.page.goto(transferLink);
+    await b.page
+      .locator('.token .digits')
+      .filter({ hasText: /^\d{3} \d{3}$/ })
+      .waitFor();
+    await g.gateway.poll({ all: true });
+    const bDevice = await dumpIndexedDb(b.page);
+    assert.equal(
+      (await g.store.fortitokens.find(alice.serial))?.regId,
+      bDevice.device[0]?.registrationId,
+    );
+    const login = [
+      `User-Name = "alice"`,
+      `User-Password = "${alice.password}${await shownCode(b.page)}"`,
+      'Message-Authenticator = 0x00',
+    ];
+    assert.equal((await radclient(port, SECRET, login)).type, 'Access-Accept');
+
+    await a.page.reload();
+    await a.page.getByText('Moved: this token now works on another phone').waitFor();
+    assert.equal(await a.page.locator('.token .digits').count(), 0, 'no codes from the old phone');
+    await shot(a.page, 'moved');
+  });
 });
