@@ -1,7 +1,7 @@
 import { canonicalJson } from '../../src/crypto/canonical-json.js';
 import type { MobileMessageName } from '../../src/protocol/softtoken/messages.js';
 import type { MobileResponses } from '../../src/protocol/softtoken/responses.js';
-import { fromBase64, toBase64, toHex, utf8 } from './bytes.js';
+import { toBase64, toHex, utf8 } from './bytes.js';
 import { openDatabase, read, write } from './database.js';
 
 /** The app's version in os-ver (at most 15 characters, DESIGN section 3). */
