@@ -3,6 +3,7 @@
  * a baseline measured in the same run; docs/PERFORMANCE.md records the latest figures.
  */
 import { benchActivation } from './activation.js';
+import { benchApp } from './app.js';
 import { benchAuth } from './auth.js';
 import { benchFailover } from './failover.js';
 import { benchHttpLogin } from './http-login.js';
@@ -19,6 +20,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   radius: benchRadius,
   'http-login': benchHttpLogin,
   ldap: benchLdap,
+  app: benchApp,
 };
 /** Run only when named: it restarts the machine's PostgreSQL. */
 const onlyWhenNamed: Record<string, () => Promise<void>> = { failover: benchFailover };
