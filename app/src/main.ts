@@ -1,4 +1,5 @@
 import { type DeviceRecord, loadDevice, openDatabase, ProvisionerError } from './device.js';
+import { setUpNotifications } from './notifications.js';
 import { element, say } from './page.js';
 import { startPushListener } from './push.js';
 import { showCodes, tokenCard } from './token-card.js';
@@ -32,6 +33,7 @@ async function start(): Promise<void> {
   await refresh();
   setInterval(() => void showCodes(tokens, device), 1000);
   startPushListener({ db, device, tokens: () => tokens, tokensChanged: refresh });
+  void setUpNotifications(db, device).catch(() => undefined);
 
   element<HTMLFormElement>('activate-form').addEventListener('submit', (event) => {
     event.preventDefault();

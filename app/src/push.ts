@@ -6,6 +6,10 @@ import { button, element, make, say } from './page.js';
 import { reconcileTokens, type TokenRecord } from './tokens.js';
 import { totpCode } from './totp.js';
 
+interface Answering extends PushListenerDeps {
+  readonly answered: Set<string>;
+}
+
 /** How long one MobilePushPoll waits for a push (the provisioner holds at most 30 s). */
 const WAIT_SECONDS = 25;
 const RETRY_MS = { first: 1_000, max: 30_000 } as const;
@@ -23,7 +27,10 @@ export interface PushListenerDeps {
  * phone's tokens and shows each with its context; also learns which tokens moved away. A
  * failed poll (offline, server away) is retried with a growing pause; the loop never ends.
  */
-export function startPushListener(deps: PushListenerDeps): void {
+export function startPushListener(listener: PushListenerDeps): void {
+  // Requests this page answered: a poll that read the store before the answer was written
+  // still lists them, and must not bring them back (over the answer's message).
+  const deps: Answering = { ...listener, answered: new Set() };
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   void (async () => {
     let failures = 0;
@@ -52,7 +59,7 @@ export function startPushListener(deps: PushListenerDeps): void {
 }
 
 /** Adds the new requests and takes away those no longer pending; a request being answered stays. */
-function showRequests(deps: PushListenerDeps, pushes: readonly PendingPushEntry[]): void {
+function showRequests(deps: Answering, pushes: readonly PendingPushEntry[]): void {
   const list = element<HTMLUListElement>('request-list');
   const pending = new Set(pushes.map((push) => push.push_id));
   for (const card of list.querySelectorAll<HTMLLIElement>('li.request')) {
@@ -60,6 +67,7 @@ function showRequests(deps: PushListenerDeps, pushes: readonly PendingPushEntry[
   }
   let first: HTMLElement | undefined;
   for (const push of pushes) {
+    if (deps.answered.has(push.push_id)) continue;
     if (list.querySelector(`li.request[data-push-id="${push.push_id}"]`) !== null) continue;
     const token = deps.tokens().find((t) => t.serial === push.token);
     if (token === undefined) continue;
@@ -74,11 +82,7 @@ function showRequests(deps: PushListenerDeps, pushes: readonly PendingPushEntry[
   }
 }
 
-function requestCard(
-  deps: PushListenerDeps,
-  push: PendingPushEntry,
-  token: TokenRecord,
-): HTMLLIElement {
+function requestCard(deps: Answering, push: PendingPushEntry, token: TokenRecord): HTMLLIElement {
   const card = make('li', 'request');
   card.dataset.pushId = push.push_id;
   const heading = make('h3', 'request-title', `${push.context.username} is logging in`);
@@ -87,6 +91,7 @@ function requestCard(
   const answers = make('div', 'answers');
   const answer = async (action: 'approve' | 'deny', number?: number) => {
     card.dataset.answering = 'yes';
+    deps.answered.add(push.push_id);
     for (const control of card.querySelectorAll('button, input'))
       control.setAttribute('disabled', '');
     const said = await reply(deps, push, token, action, number);

@@ -32,6 +32,35 @@ worker.addEventListener('activate', (event) => {
   );
 });
 
+/** A login request while the app is closed (Web Push): shown, and the app opened when tapped. */
+worker.addEventListener('push', (event) => {
+  const request = (event.data?.json() ?? {}) as {
+    push_id?: string;
+    username?: string;
+    user_ip?: string;
+    application?: string;
+  };
+  event.waitUntil(
+    worker.registration.showNotification('Login request', {
+      body: `${request.username ?? 'Someone'} is logging in from ${request.user_ip ?? 'an unknown address'} (${request.application ?? 'unknown application'}). Open the app to approve or deny.`,
+      tag: request.push_id ?? 'login-request',
+      requireInteraction: true,
+      data: { url: '/app/' },
+    }),
+  );
+});
+
+worker.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(
+    worker.clients.matchAll({ type: 'window' }).then(async (windows) => {
+      const open = windows.find((client) => new URL(client.url).pathname.startsWith('/app/'));
+      if (open !== undefined) await open.focus();
+      else await worker.clients.openWindow('/app/');
+    }),
+  );
+});
+
 worker.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== location.origin) return;

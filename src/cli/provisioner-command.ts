@@ -31,6 +31,10 @@ function serveCommand(output: Output) {
       .option('--listen <host:port>', 'address to listen on', DEFAULT_PROVISIONER_LISTEN)
       .option('--tls-cert <file>', 'PEM certificate: serve HTTPS')
       .option('--tls-key <file>', 'PEM private key for --tls-cert')
+      .option(
+        '--web-push-subject <contact>',
+        'the mailto: or https: contact push services see on Web Push (default mailto:tokenward@localhost)',
+      )
       .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info'),
   ).action(
     async (
@@ -38,6 +42,7 @@ function serveCommand(output: Output) {
         listen: string;
         tlsCert?: string;
         tlsKey?: string;
+        webPushSubject?: string;
         logLevel: string;
       },
     ) => {
@@ -52,12 +57,14 @@ function serveCommand(output: Output) {
         masterKeyFromEnvironment: process.env.TOKENWARD_MASTER_KEY,
         ...(options.tlsCert === undefined ? {} : { tlsCertFile: options.tlsCert }),
         ...(options.tlsKey === undefined ? {} : { tlsKeyFile: options.tlsKey }),
+        webPushSubject: options.webPushSubject,
       });
       output.out(
         [
           'Tokenward provisioner is running.',
           `  SoftToken (gateways): ${running.url}/SoftToken/Provisioning.asmx/Process`,
           `  SoftToken (phones):   ${running.url}/SoftToken/Provisioning.asmx/Mobile`,
+          `  Phone app:            ${running.url}/app/`,
           `  Health:               ${running.url}/healthz`,
           `  Metrics:              ${running.url}/metrics`,
           `  Database:             ${redactUrl(url)}`,

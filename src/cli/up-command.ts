@@ -61,11 +61,12 @@ function banner(running: AllInOne, dataDir: string, database: string): string {
       ? `  RADIUS:       ${radius}   client 127.0.0.1 (secret set at the first run)`
       : `  RADIUS:       ${radius}   client 127.0.0.1, secret ${firstRun.radiusSecret}   (shown once)`,
     `  Provisioner:  ${running.provisionerUrl}`,
+    `  Phone app:    ${running.provisionerUrl}/app/   (the activation e-mail's link opens it)`,
     `  Gateway:      ${ALL_IN_ONE_GATEWAY}, database ${database}`,
     'Next:',
     `  1. npx tokenward gateway mail set --host smtp.example.com --port 587 --from vpn@example.com${data}`,
     `  2. echo 'a long passphrase' | npx tokenward gateway user add alice --password-stdin --email alice@example.com --token auto${data}`,
-    `  3. npx tokenward mobile activate CODE-FROM-THE-MAIL --server ${running.provisionerUrl}`,
+    `  3. open the link in alice's activation e-mail on her phone, or: npx tokenward mobile activate CODE-FROM-THE-MAIL --server ${running.provisionerUrl}`,
     'Press Ctrl-C to stop.',
   ].join('\n');
 }

@@ -7,6 +7,7 @@ import type { ChangeNotifier } from './change-notifier.js';
 import type { ProvisionerConfig } from './config.js';
 import type { LongPollSlots } from './long-poll-slots.js';
 import type { ReplayGuard } from './replay-guard.js';
+import type { WebPush } from './web-push.js';
 
 /** What every provisioner use case is given (built once by createProvisioner). */
 export interface ProvisionerContext {
@@ -23,6 +24,8 @@ export interface ProvisionerContext {
   readonly longPolls: LongPollSlots;
   /** Refuses a signed request seen before (its nonce taken). */
   readonly takeOnce: ReplayGuard;
+  /** Announces a waiting push to a phone whose app is closed. */
+  readonly webPush: WebPush;
 }
 
 /** Who did it, for the audit log: `gateway:<serial>`, `device:<reg-id>` or `admin`. */

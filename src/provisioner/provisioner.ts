@@ -24,6 +24,8 @@ import { createPush, pollPushes, pushStatus, replyToPush } from './push-relay.js
 import { createReplayGuard } from './replay-guard.js';
 import { pollTokens } from './token-polling.js';
 import { provisionTokens, revokeTokens } from './token-provisioning.js';
+import { createWebPush, type WebPushOptions } from './web-push.js';
+import { subscribeWebPush } from './web-push-subscription.js';
 
 export interface ProvisionerDependencies {
   readonly store: ProvisionerStore;
@@ -32,7 +34,12 @@ export interface ProvisionerDependencies {
   readonly clock?: () => number;
   readonly random?: RandomBytes;
   readonly config?: ProvisionerConfig;
+  /** Web Push to closed phone apps; the VAPID subject defaults to DEFAULT_WEB_PUSH_SUBJECT. */
+  readonly webPush?: Partial<WebPushOptions>;
 }
+
+/** The VAPID contact when none is configured (`provisioner serve --web-push-subject`). */
+export const DEFAULT_WEB_PUSH_SUBJECT = 'mailto:tokenward@localhost';
 
 /** One SoftToken exchange as the HTTP layer sends it back. */
 export interface ProvisionerReply {
@@ -51,18 +58,29 @@ export interface SoftTokenExchange {
   readonly signal?: AbortSignal;
 }
 
-/** The provisioning service (the FortiGuard role): SoftToken endpoints and the operator's tools. */
-export function createProvisioner(deps: ProvisionerDependencies) {
+/** The context every use case of this provisioner shares, from its dependencies and config. */
+function createProvisionerContext(deps: ProvisionerDependencies): ProvisionerContext {
   const config = deps.config ?? DEFAULT_PROVISIONER_CONFIG;
   const { perAddress, perCode, perToken, windowSeconds } = config.activationAttempts;
-  const ctx: ProvisionerContext = {
+  const clock = deps.clock ?? Date.now;
+  return {
     store: deps.store,
     cipher: deps.cipher,
     log: deps.log,
     random: deps.random ?? secureRandomBytes,
     config,
-    clock: deps.clock ?? Date.now,
+    clock,
     changes: createChangeNotifier(),
+    webPush: createWebPush({
+      store: deps.store,
+      cipher: deps.cipher,
+      log: deps.log,
+      clock,
+      options: {
+        subject: deps.webPush?.subject ?? DEFAULT_WEB_PUSH_SUBJECT,
+        ...(deps.webPush?.agent === undefined ? {} : { agent: deps.webPush.agent }),
+      },
+    }),
     takeOnce: createReplayGuard(deps.store),
     longPolls: createLongPollSlots((holder) =>
       holder.startsWith('device:') ? LONG_POLLS_PER_DEVICE : LONG_POLLS_PER_GATEWAY,
@@ -78,6 +96,11 @@ export function createProvisioner(deps: ProvisionerDependencies) {
       windowSeconds,
     ),
   };
+}
+
+/** The provisioning service (the FortiGuard role): SoftToken endpoints and the operator's tools. */
+export function createProvisioner(deps: ProvisionerDependencies) {
+  const ctx = createProvisionerContext(deps);
   const codec = createSoftTokenCodec();
 
   const reply = (
@@ -190,12 +213,18 @@ export function createProvisioner(deps: ProvisionerDependencies) {
           case 'MobileTransfer':
             outcome = await requestTransfer(ctx, request.message, sourceIp, now);
             break;
+          case 'MobilePushSubscribe':
+            outcome = await subscribeWebPush(ctx, request.message, sourceIp, now);
+            break;
         }
         return reply(name, stamp(), outcome);
       } catch (error) {
         return refuse(name, stamp(), error, exchange.sourceIp);
       }
     },
+
+    /** The VAPID public key phone apps subscribe with (GET /app/push-key). */
+    webPushKey: () => ctx.webPush.publicKey(),
 
     /** For /healthz: whether the database answers and takes writes. */
     health: () => deps.store.health(ctx.clock()),

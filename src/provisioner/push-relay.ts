@@ -64,6 +64,19 @@ export async function createPush(
     });
   });
   ctx.changes.notify();
+  // A phone whose app is closed hears of it by Web Push; the push waits for it either way, so
+  // the answer to the gateway does not wait for the push service.
+  void ctx.webPush.notify(
+    token.deviceRegId,
+    {
+      push_id: id,
+      token: token.serial,
+      username: request.context.username,
+      user_ip: request.context.user_ip,
+      application: request.context.user_agent,
+    },
+    request.ttl ?? defaultTtlSeconds,
+  );
   return { fields: { push_id: id }, result: 2, error: null };
 }
 

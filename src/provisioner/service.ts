@@ -7,6 +7,7 @@ import { openSealedStore } from '../store/open-sealed-store.js';
 import type { Store } from '../store/store.js';
 import { buildProvisionerServer } from './http/server.js';
 import { createProvisioner, type Provisioner } from './provisioner.js';
+import { parseWebPushSubject } from './web-push.js';
 
 export interface ProvisionerServiceOptions {
   readonly dataDir: string;
@@ -18,6 +19,8 @@ export interface ProvisionerServiceOptions {
   readonly tlsKeyFile?: string;
   readonly log: Logger;
   readonly masterKeyFromEnvironment?: string | undefined;
+  /** The VAPID contact push services see (a mailto: or https: URL). */
+  readonly webPushSubject?: string | undefined;
 }
 
 export interface RunningProvisioner {
@@ -39,7 +42,14 @@ export async function startProvisionerService(
     now: Date.now(),
   });
   try {
-    const provisioner = createProvisioner({ store, cipher, log });
+    const provisioner = createProvisioner({
+      store,
+      cipher,
+      log,
+      ...(options.webPushSubject === undefined
+        ? {}
+        : { webPush: { subject: parseWebPushSubject(options.webPushSubject) } }),
+    });
     const tls = await loadTls(options);
     const app = buildProvisionerServer({ provisioner, log, ...(tls === undefined ? {} : { tls }) });
     if (tls === undefined && !isLoopback(options.host)) {

@@ -125,6 +125,8 @@ export interface DevicesTable {
   osVer: string;
   createdAt: number;
   lastSeenAt: number;
+  /** Its Web Push subscription as JSON (endpoint and keys); null: none. */
+  webPush: string | null;
 }
 
 export type PushStatus = 'pending' | 'approved' | 'denied' | 'expired';

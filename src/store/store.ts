@@ -96,6 +96,7 @@ export type ProvisionerRepositories = Pick<
   | 'auditLog'
   | 'requestNonces'
   | 'attempts'
+  | 'settings'
 >;
 export type ProvisionerStore = StoreOf<ProvisionerRepositories>;
 

@@ -254,6 +254,25 @@ describe('the phone app in Chromium', {
     await a.page.getByText('That is not the number the login shows').waitFor();
   });
 
+  it('says so when the browser cannot be told of login requests while the app is closed', async () => {
+    // Headless Chromium has the Push API but no push service to subscribe with.
+    await a.context.grantPermissions(['notifications']);
+    await a.page.getByRole('button', { name: 'Notify me of login requests' }).click();
+    await a.page
+      .locator('#status')
+      .getByText('cannot tell you of login requests while the app is closed')
+      .waitFor();
+    assert.equal(
+      (
+        await g.provisioner.store.devices.find(
+          (await dumpIndexedDb(a.page)).device[0]?.registrationId ?? '',
+        )
+      )?.webPush,
+      null,
+      'no subscription was stored',
+    );
+  });
+
   it('moves the token to a new phone: its code is accepted there, the old phone shows it moved', async () => {
     a.page.once('dialog', (dialog) => void dialog.accept());
     await a.page.getByRole('button', { name: 'Move to a new phone' }).click();

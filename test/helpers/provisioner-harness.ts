@@ -13,6 +13,7 @@ import {
 } from '../../src/provisioner/config.js';
 import { buildProvisionerServer } from '../../src/provisioner/http/server.js';
 import { createProvisioner, type Provisioner } from '../../src/provisioner/provisioner.js';
+import type { WebPushOptions } from '../../src/provisioner/web-push.js';
 import type { DatabaseEngine } from '../../src/store/database.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
@@ -60,7 +61,7 @@ export type TestPhone = ReturnType<typeof phone>;
 export async function startProvisionerHarness(
   engine: DatabaseEngine,
   config: ProvisionerConfig = DEFAULT_PROVISIONER_CONFIG,
-  options: { realTime?: boolean } = {},
+  options: { realTime?: boolean; webPush?: Partial<WebPushOptions> } = {},
 ): Promise<ProvisionerHarness> {
   const database = await createTestDatabase(engine);
   const store = await createStore(database.url);
@@ -72,6 +73,7 @@ export async function startProvisionerHarness(
     log,
     clock: () => clock.now,
     config,
+    ...(options.webPush === undefined ? {} : { webPush: options.webPush }),
   });
   const app = buildProvisionerServer({ provisioner, log });
   await app.listen({ host: '127.0.0.1', port: 0 });

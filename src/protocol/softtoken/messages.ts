@@ -106,6 +106,23 @@ export interface MobileTransferRequest extends MobileRequestBase {
   readonly token: string;
 }
 
+/** A browser's Web Push subscription (the Push API's PushSubscription as JSON, RFC 8030). */
+export interface WebPushSubscription {
+  /** The push service's https URL for this browser. */
+  readonly endpoint: string;
+  readonly keys: {
+    /** The browser's P-256 public key, base64url (RFC 8291 section 3.2). */
+    readonly p256dh: string;
+    /** Its 16-byte authentication secret, base64url. */
+    readonly auth: string;
+  };
+}
+
+/** Ours: where to send a Web Push when a push waits for this phone; null stops them. */
+export interface MobilePushSubscribeRequest extends MobileRequestBase {
+  readonly subscription: WebPushSubscription | null;
+}
+
 export interface GatewayRequests {
   LicenseImport: LicenseImportRequest;
   Provision: ProvisionRequest;
@@ -120,6 +137,7 @@ export interface MobileRequests {
   MobilePushPoll: MobilePushPollRequest;
   MobilePushReply: MobilePushReplyRequest;
   MobileTransfer: MobileTransferRequest;
+  MobilePushSubscribe: MobilePushSubscribeRequest;
 }
 
 export type GatewayMessageName = keyof GatewayRequests;
@@ -140,6 +158,7 @@ export const MOBILE_MESSAGES: readonly MobileMessageName[] = [
   'MobilePushPoll',
   'MobilePushReply',
   'MobileTransfer',
+  'MobilePushSubscribe',
 ];
 
 /** `result`: 2 everything succeeded, 1 partly (see per-entry `error`), 0 failed. */

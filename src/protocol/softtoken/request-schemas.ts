@@ -186,4 +186,33 @@ export const mobileRequestSchemas: Record<MobileMessageName, Schema> = {
     ['push_id', 'token', 'action', 'hmac'],
   ),
   MobileTransfer: mobile('MobileTransfer', { token: serial }, ['token']),
+  MobilePushSubscribe: mobile(
+    'MobilePushSubscribe',
+    {
+      subscription: {
+        oneOf: [
+          { type: 'null' },
+          {
+            type: 'object',
+            properties: {
+              // Push services are https (RFC 8030 section 8); no address in the page's reach.
+              endpoint: { type: 'string', pattern: '^https://[^\\s]+$', maxLength: 2048 },
+              keys: {
+                type: 'object',
+                properties: {
+                  p256dh: { type: 'string', pattern: '^[A-Za-z0-9_-]{87}$' },
+                  auth: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' },
+                },
+                required: ['p256dh', 'auth'],
+                additionalProperties: false,
+              },
+            },
+            required: ['endpoint', 'keys'],
+            additionalProperties: false,
+          },
+        ],
+      },
+    },
+    ['subscription'],
+  ),
 };

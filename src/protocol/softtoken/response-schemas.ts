@@ -169,6 +169,7 @@ export const mobileResponseSchemas: Record<MobileMessageName, Schema> = {
     ['tokens', 'pushes'],
   ),
   MobilePushReply: response({ accepted: { type: 'boolean' } }),
+  MobilePushSubscribe: response({ subscribed: { type: 'boolean' } }, ['subscribed']),
   MobileTransfer: response({ transfer_code: text, expires: unixSeconds }, [
     'transfer_code',
     'expires',

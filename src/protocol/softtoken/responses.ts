@@ -148,6 +148,10 @@ export interface MobileTransferResponse extends MobileResponseBase {
   readonly expires?: number;
 }
 
+export interface MobilePushSubscribeResponse extends MobileResponseBase {
+  readonly subscribed?: boolean;
+}
+
 export interface GatewayResponses {
   LicenseImport: LicenseImportResponse;
   Provision: ProvisionResponse;
@@ -162,6 +166,7 @@ export interface MobileResponses {
   MobilePushPoll: MobilePushPollResponse;
   MobilePushReply: MobilePushReplyResponse;
   MobileTransfer: MobileTransferResponse;
+  MobilePushSubscribe: MobilePushSubscribeResponse;
 }
 
 /** What a use case answers for message N: its own fields (the base is added by the server). */

@@ -84,6 +84,13 @@ export function buildProvisionerServer(options: ProvisionerServerOptions) {
   // The phone app (Tokenward Authenticator): phones already reach this server.
   app.register(appAssets);
 
+  // The VAPID public key the app subscribes to Web Push with (RFC 8292 section 3.2): public.
+  app.get('/app/push-key', async (_request, reply) =>
+    reply
+      .header('cache-control', 'no-cache')
+      .send({ vapid_public_key: await provisioner.webPushKey() }),
+  );
+
   app.get('/healthz', async (_request, reply) => {
     const database = await provisioner.health();
     return reply

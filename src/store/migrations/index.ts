@@ -6,6 +6,7 @@ import { attempts } from './004-attempts.js';
 import { ldap } from './005-ldap.js';
 import { userGroups } from './006-user-groups.js';
 import { directorySync } from './007-directory-sync.js';
+import { webPush } from './008-web-push.js';
 
 /** Every migration in order; names sort lexically, as Kysely's Migrator requires. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '005-ldap': ldap,
   '006-user-groups': userGroups,
   '007-directory-sync': directorySync,
+  '008-web-push': webPush,
 };
