@@ -198,6 +198,7 @@ describe('the phone app in Chromium', {
         .locator('.token .digits')
         .filter({ hasText: /^\d{3} \d{3}$/ })
         .waitFor();
+      assert.deepEqual(await seriousViolations(a.page), []);
       await shot(a.page, 'offline');
       const stored = await g.store.fortitokens.find(alice.serial);
       const seed = openSeed(g.cipher, alice.serial, stored?.seedEnc ?? '');
@@ -305,6 +306,7 @@ describe('the phone app in Chromium', {
     await a.page.reload();
     await a.page.getByText('Moved: this token now works on another phone').waitFor();
     assert.equal(await a.page.locator('.token .digits').count(), 0, 'no codes from the old phone');
+    assert.deepEqual(await seriousViolations(a.page), []);
     await shot(a.page, 'moved');
   });
 });
