@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import type { LdapServerWithSecret } from '../../src/gateway/directory/ldap-directory.js';
 import { createLdapDirectory } from '../../src/gateway/directory/ldap-directory.js';
 import { createLogger } from '../../src/log/create-logger.js';
@@ -17,8 +15,8 @@ import {
   startSlapd,
   type TestDirectory,
 } from '../helpers/slapd.js';
+import { makeTestCertificates } from '../helpers/test-ca.js';
 
-const run = promisify(execFile);
 const openssl = await requireComponent('openssl', 'apt-get install openssl');
 
 // Threat: a directory user's password handed to an impostor (a host in the path that answers
@@ -55,56 +53,12 @@ describe('LDAP over TLS: LDAPS and StartTLS with a test CA', {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tokenward-ldap-tls-'));
-    const file = (name: string) => join(dir, name);
-    const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-    for (const name of ['ca', 'other-ca']) {
-      await run('openssl', [
-        'req',
-        '-x509',
-        ...ecKey,
-        '-keyout',
-        file(`${name}.key`),
-        '-out',
-        file(`${name}.pem`),
-        '-days',
-        '2',
-        '-subj',
-        `/CN=${name}`,
-      ]);
-    }
-    await run('openssl', [
-      'req',
-      ...ecKey,
-      '-keyout',
-      file('server.key'),
-      '-out',
-      file('server.csr'),
-      '-subj',
-      '/CN=127.0.0.1',
-    ]);
-    await writeFile(file('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-    await run('openssl', [
-      'x509',
-      '-req',
-      '-in',
-      file('server.csr'),
-      '-CA',
-      file('ca.pem'),
-      '-CAkey',
-      file('ca.key'),
-      '-CAcreateserial',
-      '-out',
-      file('server.pem'),
-      '-days',
-      '2',
-      '-extfile',
-      file('san.ext'),
-    ]);
-    ca = await readFile(file('ca.pem'), 'utf8');
-    otherCa = await readFile(file('other-ca.pem'), 'utf8');
+    const issued = await makeTestCertificates(dir);
+    ca = issued.ca;
+    otherCa = (await makeTestCertificates(dir, '127.0.0.1', 'other-ca')).ca;
     port = await freeTcpPort();
     ldapsPort = await freeTcpPort();
-    tlsFiles = { ca: file('ca.pem'), cert: file('server.pem'), key: file('server.key') };
+    tlsFiles = { ca: issued.caPath, cert: issued.certPath, key: issued.keyPath };
     directory = await startSlapd([{ uid: 'hana', password: 'hana-directory-pw' }], {
       port,
       ldapsPort,
