@@ -1,5 +1,11 @@
 import { type Client, type Entry, EqualityFilter, ResultCodeError } from 'ldapts';
-import type { LdapServerWithSecret } from './ldap-directory.js';
+import type { LdapServer } from '../../store/repositories/ldap-server-repository.js';
+
+/** What of an LDAP server reading a group's members needs. */
+type MemberSearch = Pick<
+  LdapServer,
+  'dn' | 'cnid' | 'emailAttr' | 'phoneAttr' | 'groupMemberCheck' | 'memberAttr'
+>;
 
 /** A member of a directory group, as the directory sync enrols them. */
 export interface DirectoryMember {
@@ -27,7 +33,7 @@ const PAGE_SIZE = 500;
  */
 export async function listGroupMembers(
   client: Client,
-  server: LdapServerWithSecret,
+  server: MemberSearch,
   groupDn: string,
 ): Promise<DirectoryMember[]> {
   const attributes = [server.cnid, server.emailAttr, server.phoneAttr, USER_ACCOUNT_CONTROL];
@@ -68,7 +74,7 @@ async function readEntry(
   }
 }
 
-function member(entry: Entry, server: LdapServerWithSecret): DirectoryMember[] {
+function member(entry: Entry, server: MemberSearch): DirectoryMember[] {
   const name = values(entry, server.cnid)[0];
   if (name === undefined || name === '') return [];
   const flags = Number(values(entry, USER_ACCOUNT_CONTROL)[0] ?? 0);
