@@ -5,7 +5,10 @@ import { generateSealingKeyPair } from '../../src/crypto/x25519.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { createGatewayClient } from '../../src/protocol/softtoken/gateway-client.js';
 import { createMobileClient } from '../../src/protocol/softtoken/mobile-client.js';
-import { createResponseChecker } from '../../src/protocol/softtoken/response-checker.js';
+import {
+  createResponseChecker,
+  type ResponseChecker,
+} from '../../src/protocol/softtoken/response-checker.js';
 import { openSeed } from '../../src/protocol/softtoken/seed-sealing.js';
 import {
   DEFAULT_PROVISIONER_CONFIG,
@@ -49,6 +52,12 @@ export interface ProvisionerHarness {
   readonly provisioner: Provisioner;
   readonly clock: TestClock;
   readonly database: TestDatabase;
+  /**
+   * One checker for every phone of the harness: compiling the schemas takes about 30 ms, so one
+   * per phone blocked the event loop for seconds when a test made 100 phones, long enough for the
+   * server to close its idle keep-alive sockets just as the client reused them (ECONNRESET).
+   */
+  readonly checker: ResponseChecker;
   enrolGateway(serial: string, cluster?: string): Promise<TestGateway>;
   newPhone(osVer?: string): TestPhone;
   close(): Promise<void>;
@@ -84,6 +93,7 @@ export async function startProvisionerHarness(
     provisioner,
     clock,
     database,
+    checker: createResponseChecker(),
     enrolGateway: (serial, cluster) => enrol(harness, serial, cluster),
     newPhone: (osVer) => phone(harness, osVer),
     async close() {
@@ -125,7 +135,7 @@ function phone(harness: ProvisionerHarness, osVer = '1.0.0_CLI') {
     harness.url,
     { registrationId: regId, identityPrivateKey: identity.privateKey },
     () => harness.clock.now,
-    createResponseChecker(),
+    harness.checker,
   );
   const keys = {
     identity_key: Buffer.from(identity.publicKey).toString('base64'),
