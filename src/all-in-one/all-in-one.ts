@@ -29,6 +29,8 @@ export interface AllInOneOptions {
   readonly notifier?: Notifier;
   /** Told when a polling round fails (the token server did not answer). */
   readonly onPollFailed?: (error: TokenwardError) => void;
+  /** When set, the gateway's /metrics needs `Authorization: Bearer <token>`. */
+  readonly metricsToken?: string | undefined;
 }
 
 /** What the first start set up: shown once, kept only hashed or encrypted. */
@@ -78,6 +80,8 @@ export async function startAllInOne(options: AllInOneOptions) {
       gateway: node.gateway,
       auth: node.auth,
       log,
+      metrics: node.metrics,
+      metricsToken: options.metricsToken,
       http: options.http,
       radius: options.radius,
       onPollFailed:

@@ -39,6 +39,8 @@ export function upCommand(output: Output) {
         radius: parseListen(options.radius, '--radius', DEFAULT_RADIUS_PORT),
         log: createLogger({ level: parseLogLevel(options.logLevel) }),
         onPollFailed: (error) => output.err(`Poll failed: ${error.message} (${error.code})`),
+        // From the environment, not argv: a secret (docs/metrics.md).
+        metricsToken: process.env.TOKENWARD_METRICS_TOKEN || undefined,
       });
       output.out(banner(running, options.data, redactUrl(url)));
       await serveUntilStopped(output, running.close);
@@ -57,6 +59,7 @@ function banner(running: AllInOne, dataDir: string, database: string): string {
       ? '  Admin:        admin (password set at the first run)'
       : `  Admin:        ${firstRun.adminUser} / ${firstRun.adminPassword}   (shown once; stored hashed)`,
     `  Login API:    ${running.httpUrl}/api/v1/auth   (OpenAPI: ${running.httpUrl}/docs)`,
+    `  Metrics:      ${running.httpUrl}/metrics   (Prometheus; docs/metrics.md)`,
     firstRun === undefined
       ? `  RADIUS:       ${radius}   client 127.0.0.1 (secret set at the first run)`
       : `  RADIUS:       ${radius}   client 127.0.0.1, secret ${firstRun.radiusSecret}   (shown once)`,

@@ -4,6 +4,8 @@ import { createAuthEngine } from './auth/auth-engine.js';
 import type { PasswordHasher } from './auth/first-factor.js';
 import { createConfiguredNotifier } from './delivery-settings.js';
 import { createGateway, createGatewayContext, type GatewayDependencies } from './gateway.js';
+import { createGatewayMetrics } from './gateway-metrics.js';
+import { metricsGauges } from './metrics-gauges.js';
 import type { Notifier } from './notifier.js';
 
 /**
@@ -13,12 +15,14 @@ import type { Notifier } from './notifier.js';
 export function createGatewayNode(deps: GatewayDependencies & { passwords?: PasswordHasher }) {
   const context = createGatewayContext(deps);
   const gateway = createGateway({ context });
+  const metrics = createGatewayMetrics(metricsGauges(context));
   const auth = createAuthEngine({
     ...context,
     node: deps.serial,
     passwords: deps.passwords,
+    metrics,
   });
-  return { gateway, auth };
+  return { gateway, auth, metrics };
 }
 
 export interface OpenGatewayNodeOptions {

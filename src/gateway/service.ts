@@ -6,6 +6,7 @@ import { bindOrExplain } from '../http/listen-error.js';
 import type { AuthEngine } from './auth/auth-engine.js';
 import { startDirectorySyncLoop } from './directory-sync-schedule.js';
 import type { Gateway } from './gateway.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
 import { buildGatewayServer } from './http/server.js';
 import { startPollLoop } from './poll-loop.js';
 import { createRadiusServer } from './radius/radius-server.js';
@@ -19,6 +20,10 @@ export interface GatewayServiceOptions {
   readonly gateway: Gateway;
   readonly auth: AuthEngine;
   readonly log: Logger;
+  /** The node's metrics, served at /metrics on the HTTP listener. */
+  readonly metrics?: GatewayMetrics;
+  /** When set, /metrics needs `Authorization: Bearer <token>` (TOKENWARD_METRICS_TOKEN). */
+  readonly metricsToken?: string | undefined;
   /** The login API, console and /healthz. */
   readonly http?: Listen;
   /** RADIUS authentication (UDP). */
@@ -43,14 +48,29 @@ export async function startGatewayService(options: GatewayServiceOptions) {
     let httpUrl: string | undefined;
     if (options.http !== undefined) {
       const listen = options.http;
-      const http = buildGatewayServer({ gateway, log, auth, console: true });
+      const http = buildGatewayServer({
+        gateway,
+        log,
+        auth,
+        console: true,
+        ...(options.metrics === undefined
+          ? {}
+          : { metrics: { registry: options.metrics.registry, token: options.metricsToken } }),
+      });
       await bindOrExplain(() => http.listen(listen), { ...listen, flag: '--http' });
       closers.push(() => http.close());
       httpUrl = urlOf(listen.host, http.server.address());
     }
     let radius: { host: string; port: number } | undefined;
     const radiusServer =
-      options.radius === undefined ? undefined : createRadiusServer({ gateway, auth, log });
+      options.radius === undefined
+        ? undefined
+        : createRadiusServer({
+            gateway,
+            auth,
+            log,
+            ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+          });
     if (radiusServer !== undefined && options.radius !== undefined) {
       const listen = options.radius;
       radius = await bindOrExplain(() => radiusServer.listen(listen.host, listen.port), {
@@ -63,7 +83,17 @@ export async function startGatewayService(options: GatewayServiceOptions) {
     await options.beforePolling?.();
     radiusServer?.clientsChanged();
     if (radiusServer !== undefined) await warnOfOptionalAuthenticators(gateway, log);
-    const poller = startPollLoop({ gateway, onRoundFailed: options.onPollFailed });
+    const { metrics } = options;
+    const poller = startPollLoop({
+      gateway,
+      onRoundFailed: (error) => {
+        metrics?.pollRound(error.code, gateway.clock());
+        options.onPollFailed(error);
+      },
+      ...(metrics === undefined
+        ? {}
+        : { onRoundDone: () => metrics.pollRound(undefined, gateway.clock()) }),
+    });
     closers.push(() => poller.stop());
     const directorySync = startDirectorySyncLoop({ syncIfDue: gateway.syncDirectoryIfDue, log });
     closers.push(() => directorySync.stop());

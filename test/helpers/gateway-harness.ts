@@ -49,7 +49,7 @@ export async function startGatewayHarness(
     smtp: { host: '127.0.0.1', port: smtp.port, tls: 'none', from: 'gateway@vpn.example.com' },
     smsWebhook: sms.url,
   });
-  const { gateway, auth } = createGatewayNode({
+  const { gateway, auth, metrics } = createGatewayNode({
     store,
     cipher,
     log,
@@ -103,6 +103,7 @@ export async function startGatewayHarness(
     cipher,
     gateway,
     auth,
+    metrics,
     clock,
     databaseUrl: database.url,
 
@@ -143,7 +144,13 @@ export async function startGatewayHarness(
      * closed with the harness (closing it earlier is fine).
      */
     async radius(radiusLog: Logger = log) {
-      const server = createRadiusServer({ gateway, auth, log: radiusLog, clock: () => clock.now });
+      const server = createRadiusServer({
+        gateway,
+        auth,
+        log: radiusLog,
+        clock: () => clock.now,
+        metrics,
+      });
       const { port } = await server.listen('127.0.0.1', 0);
       radiusServers.push(server);
       return { server, port };

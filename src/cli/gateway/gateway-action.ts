@@ -6,6 +6,7 @@ import { TWO_FACTORS } from '../../core/login-terms.js';
 import { warningCatalog } from '../../core/warnings.js';
 import type { AuthEngine } from '../../gateway/auth/auth-engine.js';
 import type { Gateway } from '../../gateway/gateway.js';
+import type { GatewayMetrics } from '../../gateway/gateway-metrics.js';
 import { openGatewayNode } from '../../gateway/gateway-node.js';
 import { createLogger } from '../../log/create-logger.js';
 import { command, type Output, parseChoice, parseInteger, parseLogLevel } from '../command.js';
@@ -15,6 +16,8 @@ import { type DataOptions, databaseUrl, withDataOptions } from '../data-options.
 export interface GatewayNode {
   readonly gateway: Gateway;
   readonly auth: AuthEngine;
+  /** Counted by `gateway serve` and served at its /metrics. */
+  readonly metrics: GatewayMetrics;
   readonly log: Logger;
 }
 

@@ -10,11 +10,14 @@ export function serveCommand(output: Output) {
   return gatewayAction(
     'serve',
     'run the gateway: poll the token server (every 10 s while a token waits, else 60 s)',
-    async ({ gateway, auth, log }, _args, options) => {
+    async ({ gateway, auth, metrics, log }, _args, options) => {
       const service = await startGatewayService({
         gateway,
         auth,
         log,
+        metrics,
+        // From the environment, not argv: a secret (docs/metrics.md).
+        metricsToken: process.env.TOKENWARD_METRICS_TOKEN || undefined,
         ...(options.http === undefined
           ? {}
           : { http: parseListen(String(options.http), '--http') }),
@@ -28,7 +31,9 @@ export function serveCommand(output: Output) {
       }
       if (service.httpUrl !== undefined) {
         const base = service.httpUrl;
-        output.out(`Gateway HTTP: ${base} (login API ${base}/api/v1/auth, health ${base}/healthz)`);
+        output.out(
+          `Gateway HTTP: ${base} (login API ${base}/api/v1/auth, health ${base}/healthz, metrics ${base}/metrics)`,
+        );
       }
       output.out('Tokenward gateway is running: polling the token server. Press Ctrl-C to stop.');
       await serveUntilStopped(output, service.close);

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AtRestCipher } from '../../crypto/at-rest-cipher.js';
 import type { GatewayStore } from '../../store/store.js';
 import type { LdapDirectory } from '../directory/ldap-directory.js';
+import type { GatewayMetrics } from '../gateway-metrics.js';
 import type { GatewaySettings } from '../gateway-settings.js';
 import type { Notifier } from '../notifier.js';
 import type { ProvisionerConnection } from '../provisioner-link.js';
@@ -36,4 +37,6 @@ export interface AuthContext {
   readonly directory: LdapDirectory;
   /** Where each decision's entry goes (group commit: the answer waits for it). */
   readonly authLog: AuthLogWriter;
+  /** Counts each decision for /metrics (absent: not counted). */
+  readonly metrics?: GatewayMetrics | undefined;
 }

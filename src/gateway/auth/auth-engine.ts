@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AtRestCipher } from '../../crypto/at-rest-cipher.js';
 import type { GatewayStore } from '../../store/store.js';
 import { createLdapDirectory, type LdapDirectory } from '../directory/ldap-directory.js';
+import type { GatewayMetrics } from '../gateway-metrics.js';
 import { createGatewaySettings, type GatewaySettings } from '../gateway-settings.js';
 import type { Notifier } from '../notifier.js';
 import type { ProvisionerConnection } from '../provisioner-link.js';
@@ -41,6 +42,8 @@ export interface AuthEngineDependencies {
   readonly settings?: GatewaySettings;
   /** Shared with the gateway of the same node (one back-off state per LDAP host). */
   readonly directory?: LdapDirectory;
+  /** The node's /metrics: every decision counted. */
+  readonly metrics?: GatewayMetrics;
 }
 
 /**
@@ -70,6 +73,7 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     authLog: createAuthLogWriter(deps.store),
     groups: createGroupConfig(deps.store, settings),
     directory: deps.directory ?? createLdapDirectory({ log: deps.log, clock }),
+    metrics: deps.metrics,
   };
   return {
     login: (input: PasswordLogin) => passwordLogin(ctx, input),

@@ -96,6 +96,13 @@ export async function concludeLogin(
     node: ctx.node ?? null,
   };
   await ctx.authLog.write(entry);
+  ctx.metrics?.login({
+    result: entry.result,
+    frontEnd: entry.frontEnd,
+    method: entry.method,
+    reason: decision.reason,
+    seconds: (ctx.monotonic() - attempt.started) / 1000,
+  });
   if (ctx.log.isLevelEnabled('info')) {
     ctx.log.info(
       {

@@ -39,6 +39,7 @@ export async function answerPush(
       timeoutSeconds: policy.push.timeoutSeconds,
       clock: ctx.clock,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(ctx.metrics === undefined ? {} : { onSent: ctx.metrics.pushSent }),
     });
     const detail = pushed.detail === undefined ? {} : { detail: pushed.detail };
     return concludeLogin(

@@ -45,6 +45,8 @@ export async function pushLogin(input: {
   readonly timeoutSeconds: number;
   readonly clock: () => number;
   readonly signal?: AbortSignal;
+  /** Told once the token server took the push (it is on its way to the phone). */
+  readonly onSent?: () => void;
 }): Promise<{ readonly outcome: PushOutcome; readonly detail?: string }> {
   const { connection, token, context, clock, signal } = input;
   const deadline = clock() + input.timeoutSeconds * 1000;
@@ -72,6 +74,7 @@ export async function pushLogin(input: {
       detail: code,
     };
   }
+  input.onSent?.();
   for (;;) {
     const remaining = Math.ceil((deadline - clock()) / 1000);
     if (signal?.aborted) return { outcome: 'push-aborted' };

@@ -114,6 +114,17 @@ export function createLdapDirectory(deps: { readonly log: Logger; readonly clock
 
   return {
     authenticate,
+
+    /** Per LDAP server, how many of its hosts are backed off now (for /metrics). */
+    hostsDown(): Record<string, number> {
+      const down: Record<string, number> = {};
+      for (const [key, failure] of failures) {
+        const server = key.slice(0, key.indexOf('|'));
+        down[server] =
+          (down[server] ?? 0) + (blockedFor(failure, HOST_BACKOFF, deps.clock()) > 0 ? 1 : 0);
+      }
+      return down;
+    },
     /** Whether the directory takes `password` for `username` (TW_DIRECTORY_UNAVAILABLE if none answers). */
     checkPassword,
 

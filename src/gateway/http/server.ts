@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import {
   DEFAULT_LISTENER_LIMITS,
   type ListenerLimits,
@@ -12,6 +13,7 @@ import type { Gateway } from '../gateway.js';
 import { apiDocsRoutes, OPENAPI_INFO } from './api-docs.js';
 import { gatewayErrorHandler } from './error-reply.js';
 import { loginRoutes } from './login-routes.js';
+import { metricsRoute } from './metrics-route.js';
 
 /**
  * The gateway's HTTP interface: its health (the database, and the token server as the last
@@ -24,6 +26,8 @@ export function buildGatewayServer(options: {
   /** Serve the admin console (its page and API) too. */
   readonly console?: boolean;
   readonly limits?: ListenerLimits;
+  /** Serve /metrics from this registry (with a bearer token, when one is set). */
+  readonly metrics?: { readonly registry: Registry; readonly token?: string | undefined };
 }) {
   const app = Fastify({
     serverFactory: limitedServer(options.limits ?? DEFAULT_LISTENER_LIMITS),
@@ -55,6 +59,9 @@ export function buildGatewayServer(options: {
   if (options.auth !== undefined) app.register(loginRoutes(options.auth, closing.signal));
   if (options.console === true) app.register(consoleRoutes(options.gateway));
   app.register(apiDocsRoutes);
+  if (options.metrics !== undefined) {
+    app.register(metricsRoute(options.metrics.registry, options.metrics.token));
+  }
 
   app.setErrorHandler(gatewayErrorHandler);
   return app;

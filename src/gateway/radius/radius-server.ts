@@ -9,6 +9,7 @@ import {
 import { decodePacket, RadiusCode, type RadiusPacket } from '../../protocol/radius/packet.js';
 import type { AuthEngine } from '../auth/auth-engine.js';
 import type { Gateway } from '../gateway.js';
+import type { GatewayMetrics, RadiusDrop } from '../gateway-metrics.js';
 import { createClientRegistry, type KnownClient } from './client-registry.js';
 import { createDropLogLimiter } from './drop-log-limiter.js';
 import { answer, responseCode } from './radius-answer.js';
@@ -17,20 +18,14 @@ import { createResponseCache } from './response-cache.js';
 
 export const DEFAULT_RADIUS_PORT = 1812;
 
-/** Why a datagram was dropped unanswered (RFC 2865 section 3: silently discarded). */
-type DropReason =
-  | 'unknown-client'
-  | 'malformed'
-  | 'not-access-request'
-  | 'message-authenticator-missing'
-  | 'message-authenticator-invalid';
-
 export interface RadiusServerDependencies {
   /** Where the RADIUS clients and their secrets come from. */
   readonly gateway: Pick<Gateway, 'radiusClientsWithSecrets' | 'configVersion'>;
   readonly auth: AuthEngine;
   readonly log: Logger;
   readonly clock?: () => number;
+  /** The node's /metrics: requests, drops, retransmissions, requests left unanswered. */
+  readonly metrics?: GatewayMetrics;
 }
 
 /**
@@ -58,7 +53,8 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
   const inFlight = new Set<Promise<void>>();
   const quietDrops = createDropLogLimiter();
 
-  const drop = (reason: DropReason, from: RemoteInfo, client?: KnownClient) => {
+  const drop = (reason: RadiusDrop, from: RemoteInfo, client?: KnownClient) => {
+    deps.metrics?.radiusDropped(reason);
     const suppressed = quietDrops.note(`${from.address}|${reason}`, clock());
     if (suppressed === undefined) return;
     log.warn(
@@ -93,6 +89,7 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
     const cached = cache.begin(key, clock());
     if (cached === 'pending') return;
     if (cached !== 'new') {
+      deps.metrics?.radiusRetransmission();
       socket.send(cached, from.port, from.address);
       return;
     }
@@ -131,6 +128,7 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
   };
 
   socket.on('message', (datagram, from) => {
+    deps.metrics?.radiusRequest();
     const handled = handle(datagram, from).catch((error: unknown) => {
       // No answer: the NAS retries, then fails over to its next RADIUS server (docs/radius.md).
       if (
@@ -138,11 +136,13 @@ export function createRadiusServer(deps: RadiusServerDependencies) {
         isTokenwardError(error, 'TW_AUTH_BUSY') ||
         isTokenwardError(error, 'TW_DIRECTORY_UNAVAILABLE')
       ) {
+        deps.metrics?.radiusUnanswered(error.code);
         log.warn(
           { code: error.code, source: from.address },
           UNANSWERED[error.code as keyof typeof UNANSWERED],
         );
       } else {
+        deps.metrics?.radiusUnanswered('TW_INTERNAL');
         log.error({ err: error, source: from.address }, 'radius request failed');
       }
     });

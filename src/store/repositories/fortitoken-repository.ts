@@ -30,6 +30,36 @@ export function createFortitokenRepository(db: Kysely<Database>) {
       return query.orderBy('serial').execute();
     },
 
+    /** How many tokens are in each state (one grouped count, for /metrics). */
+    async countByState(): Promise<Record<string, number>> {
+      const rows = await db
+        .selectFrom('fortitokens')
+        .select((eb) => ['state', eb.fn.countAll<number>().as('count')])
+        .groupBy('state')
+        .execute();
+      return Object.fromEntries(rows.map((row) => [row.state, Number(row.count)]));
+    },
+
+    /** Per licence: its tokens, and how many a user holds (the seats used). */
+    async seatsByLicence(): Promise<{ licence: string; tokens: number; used: number }[]> {
+      const rows = await db
+        .selectFrom('fortitokens')
+        .leftJoin('users', 'users.tokenSerial', 'fortitokens.serial')
+        .select((eb) => [
+          'fortitokens.licence as licence',
+          eb.fn.countAll<number>().as('tokens'),
+          eb.fn.count<number>('users.name').as('used'),
+        ])
+        .groupBy('fortitokens.licence')
+        .orderBy('fortitokens.licence')
+        .execute();
+      return rows.map((row) => ({
+        licence: row.licence,
+        tokens: Number(row.tokens),
+        used: Number(row.used),
+      }));
+    },
+
     /**
      * At most `limit` tokens in serial order after `after`: a walk over every token one page at
      * a time, so a gateway with 100,000 tokens never holds them all or blocks a login reading them.
