@@ -5,6 +5,7 @@ import { demoCommand } from './demo-command.js';
 import { gatewayCommand } from './gateway-command.js';
 import { mobileCommand } from './mobile-command.js';
 import { provisionerCommand } from './provisioner-command.js';
+import { rekeyCommand } from './rekey-command.js';
 import { upCommand } from './up-command.js';
 
 /** Builds the `tokenward` program; one command group per role. */
@@ -15,6 +16,7 @@ export function buildProgram(output: Output = processOutput) {
     .addCommand(provisionerCommand(output))
     .addCommand(gatewayCommand(output))
     .addCommand(mobileCommand(output))
+    .addCommand(rekeyCommand(output))
     .showHelpAfterError();
   // Errors come back to main() instead of ending the process, at every level.
   const configure = (cmd: ReturnType<typeof command>) => {

@@ -143,6 +143,18 @@ export const errorCatalog = {
     message:
       "This database's secrets are sealed under another master key. Every node of one database must use the same key: copy master.key (mode 0600) from the data directory of the first node, or set TOKENWARD_MASTER_KEY to it on every node.",
   },
+  TW_REKEY_UNFINISHED: {
+    status: 500,
+    expose: true,
+    message:
+      'A rotation of the master key (tokenward rekey) was started on this database and has not finished. Run npx tokenward rekey again with the same --data and --db to finish it; then start the services.',
+  },
+  TW_REKEY_KEY_MISSING: {
+    status: 500,
+    expose: true,
+    message:
+      'The rotation of the master key cannot go on: master.key.new in the data directory is missing or is not the key the rotation started with. Put back the master.key.new the rotation made (values already moved are sealed under it), then run npx tokenward rekey again.',
+  },
   TW_DIRECTORY_UNUSABLE: {
     status: 500,
     expose: true,

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, open, readFile, stat, unlink } from 'node:fs/promises';
+import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TokenwardError } from '../core/errors.js';
 import { ensureDirectory } from '../fs/ensure-directory.js';
 
 const KEY_LENGTH = 32;
 export const MASTER_KEY_FILE = 'master.key';
+/** The key `tokenward rekey` rotates to, kept beside the old one until the rotation is done. */
+export const NEW_MASTER_KEY_FILE = 'master.key.new';
 
 export interface LoadMasterKeyOptions {
   /** Directory holding `master.key` (created 0600 on first use). */
@@ -23,6 +25,49 @@ export async function loadMasterKey(options: LoadMasterKeyOptions): Promise<Uint
   const path = join(options.dataDir, MASTER_KEY_FILE);
   await ensureDirectory(options.dataDir, '--data DIR');
   await createOnce(path);
+  return readKeyFile(path);
+}
+
+/** The key a rotation is moving to (`master.key.new`), if there is one. */
+export async function readNewMasterKey(
+  dataDir: string,
+): Promise<{ readonly key: Uint8Array; readonly path: string } | undefined> {
+  const path = join(dataDir, NEW_MASTER_KEY_FILE);
+  try {
+    return { key: await readKeyFile(path), path };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Makes `master.key.new` (0600, on disk before this returns) unless it exists; returns it. */
+export async function createNewMasterKey(dataDir: string) {
+  const path = join(dataDir, NEW_MASTER_KEY_FILE);
+  await createOnce(path);
+  // The key must outlive a crash before any value is sealed under it.
+  await syncDirectory(dataDir);
+  return { key: await readKeyFile(path), path };
+}
+
+/** Moves `master.key.new` over `master.key` (one rename: either key file is whole). */
+export async function promoteNewMasterKey(dataDir: string): Promise<string> {
+  const path = join(dataDir, MASTER_KEY_FILE);
+  await rename(join(dataDir, NEW_MASTER_KEY_FILE), path);
+  await syncDirectory(dataDir);
+  return path;
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const directory = await open(dir, constants.O_RDONLY);
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
+
+async function readKeyFile(path: string): Promise<Uint8Array> {
   const mode = (await stat(path)).mode & 0o777;
   if ((mode & 0o077) !== 0) {
     throw new TokenwardError('TW_MASTER_KEY_INVALID', {

@@ -270,4 +270,5 @@ export async function replyToPush(
 }
 
 /** The AAD of an approving code kept (encrypted) until the gateway collects it. */
-const pushCodeAad = (pushId: string) => `push-token-code:${pushId}`;
+/** The AAD of a push's sealed token code (part of the database format). */
+export const pushCodeAad = (pushId: string) => `push-token-code:${pushId}`;

@@ -8,10 +8,12 @@ export function mintSeed(algorithm: OtpAlgorithm, random: RandomBytes): Uint8Arr
 }
 
 /** Seeds are encrypted at rest with the token serial as AAD, so a row cannot borrow another's. */
+export const tokenSeedAad = (serial: string) => `token-seed:${serial}`;
+
 export function encryptSeed(cipher: AtRestCipher, serial: string, seed: Uint8Array): string {
-  return cipher.encrypt(seed, `token-seed:${serial}`);
+  return cipher.encrypt(seed, tokenSeedAad(serial));
 }
 
 export function decryptSeed(cipher: AtRestCipher, serial: string, seedEnc: string): Uint8Array {
-  return cipher.decrypt(seedEnc, `token-seed:${serial}`);
+  return cipher.decrypt(seedEnc, tokenSeedAad(serial));
 }

@@ -7,8 +7,8 @@ import type { WebPushSubscription } from '../protocol/softtoken/messages.js';
 import type { ProvisionerStore } from '../store/store.js';
 
 /** The provisioner's VAPID key pair (RFC 8292), made once, the private half sealed at rest. */
-const VAPID_KEY = 'provisioner.vapid';
-const VAPID_AAD = 'provisioner-vapid-private-key';
+export const VAPID_KEY = 'provisioner.vapid';
+export const VAPID_AAD = 'provisioner-vapid-private-key';
 /** How long one delivery to a push service may take before it is given up (and logged). */
 const SEND_TIMEOUT_MS = 10_000;
 

@@ -15,6 +15,7 @@ import { createLicenceRepository } from './repositories/licence-repository.js';
 import { createPushRepository } from './repositories/push-repository.js';
 import { createRadiusClientRepository } from './repositories/radius-client-repository.js';
 import { createRequestNonceRepository } from './repositories/request-nonce-repository.js';
+import { createSealedValueRepository } from './repositories/sealed-value-repository.js';
 import { createSettingRepository } from './repositories/setting-repository.js';
 import { createTokenRepository } from './repositories/token-repository.js';
 import { createUserGroupRepository } from './repositories/user-group-repository.js';
@@ -41,6 +42,8 @@ function createRepositories(db: Kysely<Database>) {
     authLog: createAuthLogRepository(db),
     requestNonces: createRequestNonceRepository(db),
     attempts: createAttemptRepository(db),
+    /** Any sealed column, for the master key's rotation and check (not a role's slice). */
+    sealedValues: createSealedValueRepository(db),
   };
 }
 

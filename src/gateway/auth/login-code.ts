@@ -11,10 +11,11 @@ export function newLoginCode(): string {
   return String(randomInt(0, 1_000_000)).padStart(6, '0');
 }
 
-const aad = (idHash: string) => `auth-session-code:${idHash}`;
+/** The AAD of a session's sealed code (part of the database format). */
+export const loginCodeAad = (idHash: string) => `auth-session-code:${idHash}`;
 
 export function sealLoginCode(cipher: AtRestCipher, code: string, idHash: string): string {
-  return cipher.encrypt(Buffer.from(code), aad(idHash));
+  return cipher.encrypt(Buffer.from(code), loginCodeAad(idHash));
 }
 
 export function checkLoginCode(
@@ -24,7 +25,7 @@ export function checkLoginCode(
   now: number,
 ): 'right' | 'wrong' | 'expired' {
   if (session.codeEnc === null || (session.codeExpiresAt ?? 0) <= now) return 'expired';
-  const expected = Buffer.from(cipher.decrypt(session.codeEnc, aad(session.idHash)));
+  const expected = Buffer.from(cipher.decrypt(session.codeEnc, loginCodeAad(session.idHash)));
   const given = Buffer.from(code);
   return given.length === expected.length && timingSafeEqual(given, expected) ? 'right' : 'wrong';
 }

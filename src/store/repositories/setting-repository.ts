@@ -62,6 +62,10 @@ export function createSettingRepository(db: Kysely<Database>) {
         .execute();
       return new Map(rows.map((row) => [row.key, JSON.parse(row.value)]));
     },
+
+    async delete(key: string): Promise<void> {
+      await db.deleteFrom('settings').where('key', '=', key).execute();
+    },
   };
 }
 
