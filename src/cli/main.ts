@@ -1,5 +1,7 @@
 import { CommanderError } from 'commander';
 import { isTokenwardError } from '../core/errors.js';
+import { backupCommand, restoreCommand } from './backup-command.js';
+import { checkCommand } from './check-command.js';
 import { command, type Output, processOutput, ReportedError } from './command.js';
 import { demoCommand } from './demo-command.js';
 import { gatewayCommand } from './gateway-command.js';
@@ -16,6 +18,9 @@ export function buildProgram(output: Output = processOutput) {
     .addCommand(provisionerCommand(output))
     .addCommand(gatewayCommand(output))
     .addCommand(mobileCommand(output))
+    .addCommand(backupCommand(output))
+    .addCommand(restoreCommand(output))
+    .addCommand(checkCommand(output))
     .addCommand(rekeyCommand(output))
     .showHelpAfterError();
   // Errors come back to main() instead of ending the process, at every level.

@@ -155,6 +155,30 @@ export const errorCatalog = {
     message:
       'The rotation of the master key cannot go on: master.key.new in the data directory is missing or is not the key the rotation started with. Put back the master.key.new the rotation made (values already moved are sealed under it), then run npx tokenward rekey again.',
   },
+  TW_BACKUP_ENGINE_UNSUPPORTED: {
+    status: 500,
+    expose: true,
+    message:
+      'tokenward backup copies SQLite databases. Back up PostgreSQL with pg_dump and check a restore with npx tokenward check (docs/operations.md).',
+  },
+  TW_BACKUP_INVALID: {
+    status: 400,
+    expose: true,
+    message:
+      'The file is not a Tokenward backup, or it was damaged or altered after it was made: nothing was restored. Use another copy of the backup.',
+  },
+  TW_BACKUP_PASSPHRASE_WRONG: {
+    status: 400,
+    expose: true,
+    message:
+      'The passphrase does not open this backup. Give the passphrase it was made with on standard input (--passphrase-stdin).',
+  },
+  TW_RESTORE_TARGET_NOT_EMPTY: {
+    status: 400,
+    expose: true,
+    message:
+      'The data directory already holds a database: a restore goes into an empty one. Give --data a new directory (with the master key in it, unless the backup carries it).',
+  },
   TW_DIRECTORY_UNUSABLE: {
     status: 500,
     expose: true,

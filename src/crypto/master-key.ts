@@ -15,17 +15,56 @@ export interface LoadMasterKeyOptions {
   readonly dataDir: string;
   /** `TOKENWARD_MASTER_KEY` if set: 32 bytes as base64 or 64 hex digits; wins over the file. */
   readonly fromEnvironment?: string | undefined;
+  /** Make `master.key` if it is missing (default); false: TW_MASTER_KEY_INVALID instead. */
+  readonly create?: boolean;
 }
 
 /** Loads the master key that encrypts secrets at rest (DESIGN section 7), creating it once. */
 export async function loadMasterKey(options: LoadMasterKeyOptions): Promise<Uint8Array> {
+  const path = join(options.dataDir, MASTER_KEY_FILE);
+  if (options.create === false) {
+    const key = await findMasterKey(options);
+    if (key === undefined) {
+      throw new TokenwardError('TW_MASTER_KEY_INVALID', {
+        message: `There is no master key: ${path} is missing and TOKENWARD_MASTER_KEY is not set. Check --data.`,
+        detail: `${path} missing`,
+      });
+    }
+    return key;
+  }
   if (options.fromEnvironment !== undefined && options.fromEnvironment !== '') {
     return decodeKey(options.fromEnvironment.trim(), 'TOKENWARD_MASTER_KEY');
   }
-  const path = join(options.dataDir, MASTER_KEY_FILE);
   await ensureDirectory(options.dataDir, '--data DIR');
   await createOnce(path);
   return readKeyFile(path);
+}
+
+/** The master key from TOKENWARD_MASTER_KEY or `master.key`, or undefined when neither is there. */
+export async function findMasterKey(
+  options: Omit<LoadMasterKeyOptions, 'create'>,
+): Promise<Uint8Array | undefined> {
+  if (options.fromEnvironment !== undefined && options.fromEnvironment !== '') {
+    return decodeKey(options.fromEnvironment.trim(), 'TOKENWARD_MASTER_KEY');
+  }
+  try {
+    return await readKeyFile(join(options.dataDir, MASTER_KEY_FILE));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Writes `key` as `master.key` (0600, on disk when done); TW_MASTER_KEY_INVALID if one is there. */
+export async function writeMasterKey(dataDir: string, key: Uint8Array): Promise<void> {
+  await ensureDirectory(dataDir, '--data DIR');
+  const path = join(dataDir, MASTER_KEY_FILE);
+  if (!(await createOnce(path, key))) {
+    throw new TokenwardError('TW_MASTER_KEY_INVALID', {
+      message: `${path} exists already: it is not overwritten.`,
+    });
+  }
+  await syncDirectory(dataDir);
 }
 
 /** The key a rotation is moving to (`master.key.new`), if there is one. */
@@ -81,8 +120,12 @@ async function readKeyFile(path: string): Promise<Uint8Array> {
 /**
  * Writes a new key to a private temporary file and links it into place: link(2) fails if the key
  * exists, so of two processes starting at once one creates it and both read the same complete key.
+ * True when this call made it.
  */
-async function createOnce(path: string): Promise<void> {
+async function createOnce(
+  path: string,
+  key: Uint8Array = randomBytes(KEY_LENGTH),
+): Promise<boolean> {
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const handle = await open(
     temporary,
@@ -90,15 +133,17 @@ async function createOnce(path: string): Promise<void> {
     0o600,
   );
   try {
-    await handle.writeFile(`${randomBytes(KEY_LENGTH).toString('base64')}\n`);
+    await handle.writeFile(`${Buffer.from(key).toString('base64')}\n`);
     await handle.sync();
   } finally {
     await handle.close();
   }
   try {
     await link(temporary, path);
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false;
   } finally {
     await unlink(temporary);
   }

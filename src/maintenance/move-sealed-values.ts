@@ -1,7 +1,7 @@
 import { TokenwardError } from '../core/errors.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import type { Store } from '../store/store.js';
-import { ROTATION_SETTINGS, SEALED_COLUMNS, SEALED_SHAPE, settingAad } from './sealed-inventory.js';
+import { mapSealedStrings, opens, sealedColumnPages, sealedSettings } from './sealed-values.js';
 
 export interface MoveSealedValues {
   readonly store: Store;
@@ -23,10 +23,10 @@ export interface MoveSealedValues {
 export async function moveSealedValues(deps: MoveSealedValues) {
   let moved = 0;
   let already = 0;
-  const reseal = (sealed: string, aad: string, where: string): string | undefined => {
+  const reseal = (sealed: string, aad: string, where: string): string => {
     if (opens(deps.to, sealed, aad)) {
       already += 1;
-      return undefined;
+      return sealed;
     }
     if (!opens(deps.from, sealed, aad)) {
       throw new TokenwardError('TW_SEALED_DATA_INVALID', {
@@ -37,65 +37,23 @@ export async function moveSealedValues(deps: MoveSealedValues) {
     return deps.to.encrypt(deps.from.decrypt(sealed, aad), aad);
   };
 
-  for (const column of SEALED_COLUMNS) {
-    const name = `${column.table}.${column.column}`;
-    let after: string | undefined;
-    for (;;) {
-      const page = await deps.store.sealedValues.page(column, after, deps.batchSize);
-      const last = page.at(-1);
-      if (last === undefined) break;
-      await deps.store.transaction(async (trx) => {
-        for (const { key, sealed } of page) {
-          const resealed = reseal(sealed, column.aad(key), `${name} of ${key}`);
-          if (resealed !== undefined) await trx.sealedValues.replace(column, key, sealed, resealed);
-        }
-      });
-      after = last.key;
-      deps.onBatch?.({ where: name, moved });
-    }
-  }
-
-  for (const [key, value] of await deps.store.settings.all()) {
-    if (ROTATION_SETTINGS.includes(key)) continue;
-    const aad = settingAad(key);
-    const resealed = mapSealedStrings(value, (sealed) => {
-      if (aad === undefined) {
-        throw new TokenwardError('TW_SEALED_DATA_INVALID', {
-          message: `The setting ${key} holds a sealed value this version does not know how to move; nothing of it was changed. Upgrade Tokenward, then run npx tokenward rekey again.`,
-        });
-      }
-      return reseal(sealed, aad, `the setting ${key}`) ?? sealed;
-    });
+  // The settings first: their check stops a rotation this version cannot finish before it starts.
+  for (const { key, value, aad } of await sealedSettings(deps.store)) {
+    const resealed = mapSealedStrings(value, (sealed) => reseal(sealed, aad, `the setting ${key}`));
     if (resealed !== value) {
       await deps.store.settings.replaceIf(key, value, resealed, deps.now());
       deps.onBatch?.({ where: `settings.${key}`, moved });
     }
   }
+  for await (const { column, page } of sealedColumnPages(deps.store, deps.batchSize)) {
+    const where = `${column.table}.${column.column}`;
+    await deps.store.transaction(async (trx) => {
+      for (const { key, sealed } of page) {
+        const resealed = reseal(sealed, column.aad(key), `${where} of ${key}`);
+        if (resealed !== sealed) await trx.sealedValues.replace(column, key, sealed, resealed);
+      }
+    });
+    deps.onBatch?.({ where, moved });
+  }
   return { moved, already };
-}
-
-function opens(cipher: AtRestCipher, sealed: string, aad: string): boolean {
-  try {
-    cipher.decrypt(sealed, aad);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `value` with each sealed string in it (at any depth) replaced; the same object if none was. */
-function mapSealedStrings(value: unknown, map: (sealed: string) => string): unknown {
-  if (typeof value === 'string') return SEALED_SHAPE.test(value) ? map(value) : value;
-  if (Array.isArray(value)) {
-    const mapped = value.map((item) => mapSealedStrings(item, map));
-    return mapped.some((item, index) => item !== value[index]) ? mapped : value;
-  }
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value);
-    const mapped = entries.map(([key, item]) => [key, mapSealedStrings(item, map)] as const);
-    return mapped.some(([, item], index) => item !== entries[index]?.[1])
-      ? Object.fromEntries(mapped)
-      : value;
-  }
-  return value;
 }

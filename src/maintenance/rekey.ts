@@ -41,11 +41,19 @@ export async function rekey(options: RekeyOptions): Promise<RekeyResult> {
     await loadMasterKey({
       dataDir: options.dataDir,
       fromEnvironment: options.masterKeyFromEnvironment,
+      create: false,
     }),
   );
-  const store = await createStore(options.databaseUrl);
+  const store = await createStore(options.databaseUrl, { mustExist: true });
   try {
     const check = await store.settings.get(KEY_CHECK);
+    if (check === undefined) {
+      throw new TokenwardError('TW_OPTION_INVALID', {
+        message:
+          'This database holds no sealed secrets yet (no service has opened it): check --data and --db name the database to rotate.',
+        data: { field: '--db' },
+      });
+    }
     let state = rekeyState(await store.settings.get(REKEY_STATE));
     const waiting = await readNewMasterKey(options.dataDir);
     if (

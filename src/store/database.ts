@@ -1,4 +1,4 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
@@ -19,6 +19,8 @@ export interface DatabaseHandle {
 export interface OpenDatabaseOptions {
   /** Connections in the PostgreSQL pool (SQLite always uses one). */
   readonly poolSize?: number;
+  /** An SQLite file that is not there is TW_DATABASE_URL_INVALID instead of a new database. */
+  readonly mustExist?: boolean;
 }
 
 /**
@@ -32,6 +34,13 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
     if (path === '') throw new TokenwardError('TW_DATABASE_URL_INVALID', { detail: 'empty path' });
     // Created 0600 (SQLite gives its -wal and -shm files the database file's mode): it holds
     // password hashes and sealed secrets.
+    if (options.mustExist === true && path !== ':memory:' && !existsSync(path)) {
+      throw new TokenwardError('TW_DATABASE_URL_INVALID', {
+        message: `There is no database at ${path}. Check --data and --db.`,
+        detail: 'no such file',
+        data: { field: '--db' },
+      });
+    }
     if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
     const database = new SQLite(path);
     database.pragma('journal_mode = WAL');

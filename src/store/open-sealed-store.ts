@@ -41,7 +41,7 @@ export async function openSealedStore(
   } & CreateStoreOptions,
 ): Promise<{ store: Store; cipher: AtRestCipher }> {
   // The data directory holds the master key file and the default SQLite file.
-  await ensureDirectory(options.dataDir, '--data DIR');
+  if (options.create !== false) await ensureDirectory(options.dataDir, '--data DIR');
   const cipher = createAtRestCipher(await loadMasterKey(options));
   const store = await createStore(options.databaseUrl, options);
   try {

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { TokenwardError } from '../core/errors.js';
 import { type DatabaseEngine, type OpenDatabaseOptions, openDatabase } from './database.js';
 import { migrateToLatest } from './migrate.js';
 import { createActivationCodeRepository } from './repositories/activation-code-repository.js';
@@ -68,7 +69,13 @@ export type StoreOf<R> = R & {
   close(): Promise<void>;
 };
 
-export type Store = StoreOf<Repositories>;
+export type Store = StoreOf<Repositories> & {
+  /**
+   * A consistent copy of the whole SQLite database in the new file `path`, taken while others
+   * read and write (`VACUUM INTO`); PostgreSQL is copied with pg_dump (docs/operations.md).
+   */
+  snapshotTo(path: string): Promise<void>;
+};
 
 /** The gateway's tables (the FortiGate role): users, its tokens, logins, its settings. */
 export type GatewayRepositories = Pick<
@@ -136,6 +143,10 @@ export async function createStore(url: string, options: CreateStoreOptions = {})
         () => 'ok' as const,
         () => 'read-only' as const,
       );
+    },
+    async snapshotTo(path) {
+      if (engine !== 'sqlite') throw new TokenwardError('TW_BACKUP_ENGINE_UNSUPPORTED');
+      await sql`vacuum into ${path}`.execute(db);
     },
     close: () => db.destroy(),
   };

@@ -149,6 +149,36 @@ describe('the CLI answers bad input with a coded error, never TW_INTERNAL', () =
       () => ['gateway', 'user', 'list', '--db', 'mysql://x', ...data()],
       /TW_DATABASE_URL_INVALID/,
     ],
+    [
+      'backup of a directory that holds no gateway',
+      () => ['backup', '--out', join(root, 'b'), '--data', join(root, 'nothing-here')],
+      /TW_MASTER_KEY_INVALID.*--data/,
+    ],
+    [
+      'restore from a file that is not there',
+      () => ['restore', '--from', join(root, 'missing'), '--data', join(root, 'nothing-here')],
+      /--from/,
+    ],
+    [
+      'restore from a file that is not a backup',
+      () => ['restore', '--from', join(root, 'a-file'), '--data', join(root, 'nothing-here')],
+      /TW_BACKUP_INVALID/,
+    ],
+    [
+      'restore into PostgreSQL',
+      () => ['restore', '--from', join(root, 'a-file'), '--db', 'postgres://x@127.0.0.1/y'],
+      /TW_BACKUP_ENGINE_UNSUPPORTED/,
+    ],
+    [
+      'rekey --batch-size 0',
+      () => ['rekey', '--batch-size', '0', '--data', join(root, 'nothing-here')],
+      /--batch-size/,
+    ],
+    [
+      'check of a directory that holds no gateway',
+      () => ['check', '--data', join(root, 'nothing-here')],
+      /TW_MASTER_KEY_INVALID.*--data/,
+    ],
   ];
 
   for (const [name, args, expected] of cases) {

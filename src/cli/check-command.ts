@@ -1,0 +1,31 @@
+import { checkSealedValues } from '../maintenance/check-sealed-values.js';
+import { openSealedStore } from '../store/open-sealed-store.js';
+import { command, type Output } from './command.js';
+import { type DataOptions, databaseUrl, withDataOptions } from './data-options.js';
+
+/** `tokenward check`: every sealed value opens with the master key (after a restore, a pg_dump). */
+export function checkCommand(output: Output) {
+  return withDataOptions(
+    command(
+      'check',
+      'open every sealed secret of the database with the master key, e.g. after restoring a pg_dump',
+    ),
+  ).action(async (options: DataOptions) => {
+    const { store, cipher } = await openSealedStore({
+      dataDir: options.data,
+      fromEnvironment: process.env.TOKENWARD_MASTER_KEY,
+      create: false,
+      databaseUrl: databaseUrl(options),
+      now: Date.now(),
+      mustExist: true,
+    });
+    try {
+      const counts = await checkSealedValues(store, cipher);
+      for (const [where, count] of counts) output.out(`  ${where}: ${count}`);
+      const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
+      output.out(`The database opens with this master key: ${total} sealed values checked.`);
+    } finally {
+      await store.close();
+    }
+  });
+}
