@@ -42,6 +42,7 @@ describe('npm pack, then npm install -g of the packed file', () => {
       'app/static/index.html',
       'app/src/main.ts',
       'src/crypto/canonical-json.ts',
+      'packaging/systemd/tokenward-up.service',
       'README.md',
     ]) {
       assert.ok(files.includes(needed), `${needed} is in the package`);
