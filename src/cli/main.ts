@@ -5,6 +5,7 @@ import { checkCommand } from './check-command.js';
 import { command, type Output, processOutput, ReportedError } from './command.js';
 import { demoCommand } from './demo-command.js';
 import { gatewayCommand } from './gateway-command.js';
+import { migrateCommand } from './migrate-command.js';
 import { mobileCommand } from './mobile-command.js';
 import { provisionerCommand } from './provisioner-command.js';
 import { rekeyCommand } from './rekey-command.js';
@@ -22,6 +23,7 @@ export function buildProgram(output: Output = processOutput) {
     .addCommand(restoreCommand(output))
     .addCommand(checkCommand(output))
     .addCommand(rekeyCommand(output))
+    .addCommand(migrateCommand(output))
     .showHelpAfterError();
   // Errors come back to main() instead of ending the process, at every level.
   const configure = (cmd: ReturnType<typeof command>) => {

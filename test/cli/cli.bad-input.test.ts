@@ -175,6 +175,11 @@ describe('the CLI answers bad input with a coded error, never TW_INTERNAL', () =
       /--batch-size/,
     ],
     [
+      'migrate --dry-run of a directory that holds no database',
+      () => ['migrate', '--dry-run', '--data', join(root, 'nothing-here')],
+      /TW_DATABASE_URL_INVALID.*--data/,
+    ],
+    [
       'check of a directory that holds no gateway',
       () => ['check', '--data', join(root, 'nothing-here')],
       /TW_MASTER_KEY_INVALID.*--data/,

@@ -19,3 +19,16 @@ export const migrations: Record<string, Migration> = {
   '007-directory-sync': directorySync,
   '008-web-push': webPush,
 };
+
+/** What each migration changes, in a line (`tokenward migrate --dry-run`). */
+export const MIGRATION_NOTES: Record<string, string> = {
+  '001-initial': 'the first schema: every table of the provisioner and the gateway',
+  '002-auth': 'login sessions between the two factors, and the auth log',
+  '003-request-nonces': 'the nonces of signed requests already taken (replay protection)',
+  '004-attempts': 'failed attempts per source address and admin name, shared by every node',
+  '005-ldap': 'LDAP servers, and local users whose password the directory checks',
+  '006-user-groups':
+    'user groups, their RADIUS reply attributes, the groups of a login in progress',
+  '007-directory-sync': 'auto-enrol groups: directory members, their tokens, the removal grace',
+  '008-web-push': "a phone's Web Push subscription",
+};
