@@ -1,5 +1,4 @@
-import { checkSealedValues } from '../maintenance/check-sealed-values.js';
-import { openSealedStore } from '../store/open-sealed-store.js';
+import { checkDatabase } from '../maintenance/check-sealed-values.js';
 import { command, type Output } from './command.js';
 import { type DataOptions, databaseUrl, withDataOptions } from './data-options.js';
 
@@ -11,21 +10,14 @@ export function checkCommand(output: Output) {
       'open every sealed secret of the database with the master key, e.g. after restoring a pg_dump',
     ),
   ).action(async (options: DataOptions) => {
-    const { store, cipher } = await openSealedStore({
+    const counts = await checkDatabase({
       dataDir: options.data,
-      fromEnvironment: process.env.TOKENWARD_MASTER_KEY,
-      create: false,
       databaseUrl: databaseUrl(options),
+      masterKeyFromEnvironment: process.env.TOKENWARD_MASTER_KEY,
       now: Date.now(),
-      mustExist: true,
     });
-    try {
-      const counts = await checkSealedValues(store, cipher);
-      for (const [where, count] of counts) output.out(`  ${where}: ${count}`);
-      const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
-      output.out(`The database opens with this master key: ${total} sealed values checked.`);
-    } finally {
-      await store.close();
-    }
+    for (const [where, count] of counts) output.out(`  ${where}: ${count}`);
+    const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
+    output.out(`The database opens with this master key: ${total} sealed values checked.`);
   });
 }

@@ -1,5 +1,6 @@
 import { TokenwardError } from '../core/errors.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
+import { openSealedStore } from '../store/open-sealed-store.js';
 import type { Store } from '../store/store.js';
 import { mapSealedStrings, opens, sealedColumnPages, sealedSettings } from './sealed-values.js';
 
@@ -28,4 +29,26 @@ export async function checkSealedValues(store: Store, cipher: AtRestCipher) {
     }
   }
   return counts;
+}
+
+/** `tokenward check`: opens the database as a service would and checks every sealed value. */
+export async function checkDatabase(options: {
+  readonly dataDir: string;
+  readonly databaseUrl: string;
+  readonly masterKeyFromEnvironment?: string | undefined;
+  readonly now: number;
+}) {
+  const { store, cipher } = await openSealedStore({
+    dataDir: options.dataDir,
+    fromEnvironment: options.masterKeyFromEnvironment,
+    create: false,
+    databaseUrl: options.databaseUrl,
+    now: options.now,
+    mustExist: true,
+  });
+  try {
+    return await checkSealedValues(store, cipher);
+  } finally {
+    await store.close();
+  }
 }
