@@ -81,6 +81,7 @@ export async function startAllInOne(options: AllInOneOptions) {
       auth: node.auth,
       log,
       metrics: node.metrics,
+      syslog: node.syslog,
       metricsToken: options.metricsToken,
       http: options.http,
       radius: options.radius,

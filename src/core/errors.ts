@@ -155,6 +155,12 @@ export const errorCatalog = {
     message:
       'The rotation of the master key cannot go on: master.key.new in the data directory is missing or is not the key the rotation started with. Put back the master.key.new the rotation made (values already moved are sealed under it), then run npx tokenward rekey again.',
   },
+  TW_SYSLOG_UNREACHABLE: {
+    status: 503,
+    expose: true,
+    message:
+      'A syslog server cannot be reached. The events wait in the auth and audit logs and are sent, in order, when it answers again.',
+  },
   TW_BACKUP_ENGINE_UNSUPPORTED: {
     status: 500,
     expose: true,

@@ -57,6 +57,10 @@ export async function importConfig(
       case 'system global':
       case 'user setting':
       case 'system ftm-push':
+      case 'log syslogd setting':
+      case 'log syslogd2 setting':
+      case 'log syslogd3 setting':
+      case 'log syslogd4 setting':
         changes.push(...singleSettings(section, section.path, now));
         break;
       case 'user fortitoken':
@@ -113,7 +117,9 @@ function singleSettings(section: ConfigSection, path: SettingsPath, now: number)
       ? spec.fallback
       : 'choices' in spec
         ? choice(setting, spec.choices)
-        : integer(setting, spec.min, spec.max);
+        : 'valid' in spec
+          ? checkedText(setting, spec)
+          : integer(setting, spec.min, spec.max);
     return (tx) => tx.settings.set(settingKey(path, setting.key), value, now);
   });
 }
@@ -369,4 +375,13 @@ function isWholePasswordHash(stored: string): boolean {
   } catch {
     return false;
   }
+}
+
+function checkedText(
+  setting: ConfigSetting,
+  spec: { valid: (v: string) => boolean; hint: string },
+) {
+  const value = single(setting);
+  if (!spec.valid(value)) invalid(setting.line, `"${setting.key}" is ${spec.hint}`);
+  return value;
 }

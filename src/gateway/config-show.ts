@@ -13,6 +13,7 @@ import {
   GATEWAY_SETTINGS,
   type SettingSpec,
   type SettingsPath,
+  SYSLOG_PATHS,
   settingKey,
 } from './gateway-settings.js';
 import { spentActivationCode } from './token-activation.js';
@@ -53,9 +54,10 @@ async function allSections(ctx: GatewayContext): Promise<ConfigSection[]> {
   const single = (path: SettingsPath): ConfigSection => ({
     path,
     entries: [],
-    settings: Object.entries(GATEWAY_SETTINGS[path]).map(([key, spec]: [string, SettingSpec]) =>
-      set(key, bare(String(settings.get(settingKey(path, key)) ?? spec.fallback))),
-    ),
+    settings: Object.entries(GATEWAY_SETTINGS[path]).map(([key, spec]: [string, SettingSpec]) => {
+      const value = String(settings.get(settingKey(path, key)) ?? spec.fallback);
+      return set(key, 'valid' in spec ? quoted(value) : bare(value));
+    }),
     line: 0,
   });
   const tokens = await store.fortitokens.list();
@@ -67,6 +69,7 @@ async function allSections(ctx: GatewayContext): Promise<ConfigSection[]> {
     single('system global'),
     single('user setting'),
     single('system ftm-push'),
+    ...SYSLOG_PATHS.map(single),
     {
       path: 'user fortitoken',
       settings: [],

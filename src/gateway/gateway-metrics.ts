@@ -100,55 +100,25 @@ export function createGatewayMetrics(source?: GatewayGaugeSource) {
     help: 'When the last poll round succeeded (Unix time).',
     registers,
   });
-  if (source !== undefined) {
-    new Gauge({
-      name: 'tokenward_tokens',
-      help: 'Tokens of the gateway, by state.',
-      labelNames: ['state'] as const,
-      registers,
-      async collect() {
-        // The store away: the last counts stay (tokenward_store_up says why).
-        const counts = await source.tokensByState().catch(() => undefined);
-        if (counts === undefined) return;
-        for (const state of TOKEN_STATES) this.set({ state }, counts[state] ?? 0);
-      },
-    });
-    new Gauge({
-      name: 'tokenward_licence_seats',
-      help: 'Seats of each licence: used (a user holds the token) and free.',
-      labelNames: ['licence', 'seat'] as const,
-      registers,
-      async collect() {
-        const seats = await source.seats().catch(() => undefined);
-        if (seats === undefined) return;
-        this.reset();
-        for (const { licence, tokens, used } of seats) {
-          this.set({ licence, seat: 'used' }, used);
-          this.set({ licence, seat: 'free' }, tokens - used);
-        }
-      },
-    });
-    new Gauge({
-      name: 'tokenward_store_up',
-      help: 'Whether the database answers (1) or not (0).',
-      registers,
-      async collect() {
-        this.set(await source.storeUp());
-      },
-    });
-    new Gauge({
-      name: 'tokenward_directory_hosts_down',
-      help: 'LDAP hosts backed off after failing, by LDAP server (0: every host answers).',
-      labelNames: ['server'] as const,
-      registers,
-      collect() {
-        this.reset();
-        for (const [server, down] of Object.entries(source.directoryHostsDown())) {
-          this.set({ server }, down);
-        }
-      },
-    });
-  }
+  const syslogSent = new Counter({
+    name: 'tokenward_syslog_events_sent_total',
+    help: 'Auth and audit events a syslog server took, by server (transport://host:port).',
+    labelNames: ['server'] as const,
+    registers,
+  });
+  const syslogFailures = new Counter({
+    name: 'tokenward_syslog_failures_total',
+    help: 'Rounds in which a syslog server could not be reached (its events wait), by server.',
+    labelNames: ['server'] as const,
+    registers,
+  });
+  const syslogUp = new Gauge({
+    name: 'tokenward_syslog_up',
+    help: 'Whether the last round reached the syslog server (1) or not (0), by server.',
+    labelNames: ['server'] as const,
+    registers,
+  });
+  if (source !== undefined) readAtScrape(registers, source);
 
   return {
     registry,
@@ -168,6 +138,11 @@ export function createGatewayMetrics(source?: GatewayGaugeSource) {
       if (push !== undefined) pushes.inc({ outcome: push });
     },
     pushSent: () => pushes.inc({ outcome: 'sent' }),
+    syslogSent: (server: string, events: number) => syslogSent.inc({ server }, events),
+    syslogUp(server: string, up: boolean): void {
+      syslogUp.set({ server }, up ? 1 : 0);
+      if (!up) syslogFailures.inc({ server });
+    },
     radiusRequest: () => radiusRequests.inc(),
     radiusDropped: (reason: RadiusDrop) => radiusDropped.inc({ reason }),
     radiusRetransmission: () => radiusRetransmissions.inc(),
@@ -193,3 +168,54 @@ const PUSH_OUTCOMES: Partial<Record<AuthReason, string>> = {
 };
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
+
+/** The gauges read from the store and the directory at each scrape. */
+function readAtScrape(registers: Registry[], source: GatewayGaugeSource): void {
+  new Gauge({
+    name: 'tokenward_tokens',
+    help: 'Tokens of the gateway, by state.',
+    labelNames: ['state'] as const,
+    registers,
+    async collect() {
+      // The store away: the last counts stay (tokenward_store_up says why).
+      const counts = await source.tokensByState().catch(() => undefined);
+      if (counts === undefined) return;
+      for (const state of TOKEN_STATES) this.set({ state }, counts[state] ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'tokenward_licence_seats',
+    help: 'Seats of each licence: used (a user holds the token) and free.',
+    labelNames: ['licence', 'seat'] as const,
+    registers,
+    async collect() {
+      const seats = await source.seats().catch(() => undefined);
+      if (seats === undefined) return;
+      this.reset();
+      for (const { licence, tokens, used } of seats) {
+        this.set({ licence, seat: 'used' }, used);
+        this.set({ licence, seat: 'free' }, tokens - used);
+      }
+    },
+  });
+  new Gauge({
+    name: 'tokenward_store_up',
+    help: 'Whether the database answers (1) or not (0).',
+    registers,
+    async collect() {
+      this.set(await source.storeUp());
+    },
+  });
+  new Gauge({
+    name: 'tokenward_directory_hosts_down',
+    help: 'LDAP hosts backed off after failing, by LDAP server (0: every host answers).',
+    labelNames: ['server'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [server, down] of Object.entries(source.directoryHostsDown())) {
+        this.set({ server }, down);
+      }
+    },
+  });
+}

@@ -7,6 +7,7 @@ import { createGateway, createGatewayContext, type GatewayDependencies } from '.
 import { createGatewayMetrics } from './gateway-metrics.js';
 import { metricsGauges } from './metrics-gauges.js';
 import type { Notifier } from './notifier.js';
+import { createSyslogForwarder } from './syslog/syslog-forwarder.js';
 
 /**
  * One gateway node: its management side and its auth engine, sharing the store, the clock, the
@@ -16,13 +17,14 @@ export function createGatewayNode(deps: GatewayDependencies & { passwords?: Pass
   const context = createGatewayContext(deps);
   const gateway = createGateway({ context });
   const metrics = createGatewayMetrics(metricsGauges(context));
+  const syslog = createSyslogForwarder(context, { node: deps.serial ?? null, metrics });
   const auth = createAuthEngine({
     ...context,
     node: deps.serial,
     passwords: deps.passwords,
     metrics,
   });
-  return { gateway, auth, metrics };
+  return { gateway, auth, metrics, syslog };
 }
 
 export interface OpenGatewayNodeOptions {

@@ -1,16 +1,86 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { TokenwardError } from '../core/errors.js';
 import { ACTIVATION_EXPIRY_HOURS } from '../core/limits.js';
 import type { GatewayRepositories, GatewayStore } from '../store/store.js';
 
-/** A gateway setting: a whole number in a range, or one of a few words. */
+/** A gateway setting: a whole number in a range, one of a few words, or a checked text. */
 export type SettingSpec =
   | { readonly fallback: number; readonly min: number; readonly max: number }
-  | { readonly fallback: string; readonly choices: readonly string[] };
+  | { readonly fallback: string; readonly choices: readonly string[] }
+  | {
+      readonly fallback: string;
+      readonly valid: (value: string) => boolean;
+      /** What a valid value is, completing "<setting> is ...". */
+      readonly hint: string;
+    };
 
 const toggle = (fallback: 'enable' | 'disable') =>
   ({ fallback, choices: ['enable', 'disable'] }) as const;
+
+/** A host name or an IP address (empty: none set). */
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|[0-9A-Fa-f:.]{2,45})$/;
+
+/** `config log syslogd setting` (FortiOS), and syslogd2..4 for more servers (docs/syslog.md). */
+const syslogServer = () =>
+  ({
+    status: toggle('disable'),
+    server: {
+      fallback: '',
+      valid: (value: string) => value === '' || HOST.test(value),
+      hint: 'a host name or an IP address',
+    },
+    port: { fallback: 514, min: 1, max: 65_535 },
+    /** `reliable`: TCP with octet counting (RFC 6587 section 3.4.1). */
+    mode: { fallback: 'udp', choices: ['udp', 'reliable'] },
+    /** Anything but `disable`: TLS (RFC 5425), with mode reliable. */
+    'enc-algorithm': { fallback: 'disable', choices: ['disable', 'high', 'high-medium', 'low'] },
+    format: { fallback: 'default', choices: ['default', 'cef', 'json'] },
+    facility: { fallback: 'local7', choices: SYSLOG_FACILITIES },
+    /** Ours: the CA the server's TLS certificate must chain to, base64 DER (else the system's). */
+    'ca-cert': {
+      fallback: '',
+      valid: (value: string) => value === '' || isCertificate(value),
+      hint: 'a CA certificate in base64 (DER), as config show prints it',
+    },
+  }) as const;
+
+/** RFC 5424 section 6.2.1 facilities, by number. */
+export const SYSLOG_FACILITIES = [
+  'kernel',
+  'user',
+  'mail',
+  'daemon',
+  'auth',
+  'syslog',
+  'lpr',
+  'news',
+  'uucp',
+  'cron',
+  'authpriv',
+  'ftp',
+  'ntp',
+  'audit',
+  'alert',
+  'clock',
+  'local0',
+  'local1',
+  'local2',
+  'local3',
+  'local4',
+  'local5',
+  'local6',
+  'local7',
+] as const;
+
+function isCertificate(base64: string): boolean {
+  try {
+    new X509Certificate(Buffer.from(base64, 'base64'));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The gateway's single-valued settings, by FortiOS path and name, with defaults and limits
@@ -49,6 +119,10 @@ export const GATEWAY_SETTINGS = {
     /** Ours: days the auth log and the audit log keep an entry. */
     'retention-days': { fallback: 90, min: 1, max: 3650 },
   },
+  'log syslogd setting': syslogServer(),
+  'log syslogd2 setting': syslogServer(),
+  'log syslogd3 setting': syslogServer(),
+  'log syslogd4 setting': syslogServer(),
   'system ftm-push': {
     status: toggle('enable'),
     /** Ours: the login shows a number the user must pick on the phone. */
@@ -59,6 +133,14 @@ export const GATEWAY_SETTINGS = {
 } as const satisfies Record<string, Record<string, SettingSpec>>;
 
 export type SettingsPath = keyof typeof GATEWAY_SETTINGS;
+
+/** The syslog servers' sections, one per server. */
+export const SYSLOG_PATHS = [
+  'log syslogd setting',
+  'log syslogd2 setting',
+  'log syslogd3 setting',
+  'log syslogd4 setting',
+] as const satisfies readonly SettingsPath[];
 
 export const settingKey = (path: SettingsPath, name: string) => `${path}.${name}`;
 
@@ -136,20 +218,26 @@ export function checkSetting<P extends SettingsPath>(
       data: { field },
     });
   }
-  const valid =
-    'choices' in spec
-      ? spec.choices.includes(String(value))
-      : Number.isInteger(value) && Number(value) >= spec.min && Number(value) <= spec.max;
-  if (!valid) {
+  if (!settingValid(spec, value)) {
     throw new TokenwardError('TW_SETTING_INVALID', {
-      message:
-        'choices' in spec
-          ? `"${field}" is one of: ${spec.choices.join(', ')}.`
-          : `"${field}" is a whole number from ${spec.min} to ${spec.max}.`,
+      message: `"${field}" is ${settingHint(spec)}.`,
       data: { field },
     });
   }
   return value;
+}
+
+export function settingValid(spec: SettingSpec, value: number | string): boolean {
+  if ('choices' in spec) return spec.choices.includes(String(value));
+  if ('valid' in spec) return typeof value === 'string' && spec.valid(value);
+  return Number.isInteger(value) && Number(value) >= spec.min && Number(value) <= spec.max;
+}
+
+/** What a valid value of `spec` is, completing "<setting> is ...". */
+export function settingHint(spec: SettingSpec): string {
+  if ('choices' in spec) return `one of: ${spec.choices.join(', ')}`;
+  if ('valid' in spec) return spec.hint;
+  return `a whole number from ${spec.min} to ${spec.max}`;
 }
 
 export interface SettingChange {

@@ -10,6 +10,8 @@ import type { GatewayMetrics } from './gateway-metrics.js';
 import { buildGatewayServer } from './http/server.js';
 import { startPollLoop } from './poll-loop.js';
 import { createRadiusServer } from './radius/radius-server.js';
+import type { SyslogForwarder } from './syslog/syslog-forwarder.js';
+import { startSyslogLoop } from './syslog/syslog-loop.js';
 
 export interface Listen {
   readonly host: string;
@@ -24,6 +26,8 @@ export interface GatewayServiceOptions {
   readonly metrics?: GatewayMetrics;
   /** When set, /metrics needs `Authorization: Bearer <token>` (TOKENWARD_METRICS_TOKEN). */
   readonly metricsToken?: string | undefined;
+  /** Sends the auth and audit logs to the syslog servers of `config log syslogd setting`. */
+  readonly syslog?: SyslogForwarder;
   /** The login API, console and /healthz. */
   readonly http?: Listen;
   /** RADIUS authentication (UDP). */
@@ -97,6 +101,10 @@ export async function startGatewayService(options: GatewayServiceOptions) {
     closers.push(() => poller.stop());
     const directorySync = startDirectorySyncLoop({ syncIfDue: gateway.syncDirectoryIfDue, log });
     closers.push(() => directorySync.stop());
+    if (options.syslog !== undefined) {
+      const syslog = startSyslogLoop({ forwarder: options.syslog, log });
+      closers.push(() => syslog.stop());
+    }
     return {
       httpUrl,
       radius,

@@ -49,7 +49,7 @@ export async function startGatewayHarness(
     smtp: { host: '127.0.0.1', port: smtp.port, tls: 'none', from: 'gateway@vpn.example.com' },
     smsWebhook: sms.url,
   });
-  const { gateway, auth, metrics } = createGatewayNode({
+  const { gateway, auth, metrics, syslog } = createGatewayNode({
     store,
     cipher,
     log,
@@ -104,6 +104,7 @@ export async function startGatewayHarness(
     gateway,
     auth,
     metrics,
+    syslog,
     clock,
     databaseUrl: database.url,
 

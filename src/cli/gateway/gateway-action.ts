@@ -8,6 +8,7 @@ import type { AuthEngine } from '../../gateway/auth/auth-engine.js';
 import type { Gateway } from '../../gateway/gateway.js';
 import type { GatewayMetrics } from '../../gateway/gateway-metrics.js';
 import { openGatewayNode } from '../../gateway/gateway-node.js';
+import type { SyslogForwarder } from '../../gateway/syslog/syslog-forwarder.js';
 import { createLogger } from '../../log/create-logger.js';
 import { command, type Output, parseChoice, parseInteger, parseLogLevel } from '../command.js';
 import { type DataOptions, databaseUrl, withDataOptions } from '../data-options.js';
@@ -18,6 +19,8 @@ export interface GatewayNode {
   readonly auth: AuthEngine;
   /** Counted by `gateway serve` and served at its /metrics. */
   readonly metrics: GatewayMetrics;
+  /** Run by `gateway serve`: the logs to the syslog servers. */
+  readonly syslog: SyslogForwarder;
   readonly log: Logger;
 }
 

@@ -10,12 +10,13 @@ export function serveCommand(output: Output) {
   return gatewayAction(
     'serve',
     'run the gateway: poll the token server (every 10 s while a token waits, else 60 s)',
-    async ({ gateway, auth, metrics, log }, _args, options) => {
+    async ({ gateway, auth, metrics, syslog, log }, _args, options) => {
       const service = await startGatewayService({
         gateway,
         auth,
         log,
         metrics,
+        syslog,
         // From the environment, not argv: a secret (docs/metrics.md).
         metricsToken: process.env.TOKENWARD_METRICS_TOKEN || undefined,
         ...(options.http === undefined

@@ -39,6 +39,31 @@ export function createAuditLogRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    /**
+     * Entries after the id `after` written before `settled` (ms), in id order: what the syslog
+     * forwarder sends next. Ids carry the writer's time; waiting until `settled` lets a slower
+     * writer's transaction commit before the cursor passes its id.
+     */
+    after(after: string, settled: number, limit: number) {
+      return db
+        .selectFrom('auditLog')
+        .selectAll()
+        .where('id', '>', after)
+        .where('at', '<', settled)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+    },
+
+    /** The id of the last entry ('' when there is none). */
+    async lastId(): Promise<string> {
+      const row = await db
+        .selectFrom('auditLog')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .executeTakeFirst();
+      return row?.id ?? '';
+    },
+
     /** Deletes entries from before `before` (retention); returns how many. */
     async deleteBefore(before: number): Promise<number> {
       const result = await db.deleteFrom('auditLog').where('at', '<', before).executeTakeFirst();

@@ -42,6 +42,31 @@ export function createAuthLogRepository(db: Kysely<Database>) {
      */
     appendMany,
 
+    /**
+     * One node's entries (null: those no node decided) after the id `after`, in the order they
+     * were written: what the syslog forwarder sends next.
+     */
+    after(node: string | null, after: string, limit: number): Promise<AuthLogEntry[]> {
+      return db
+        .selectFrom('authLog')
+        .selectAll()
+        .where((eb) => (node === null ? eb('node', 'is', null) : eb('node', '=', node)))
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+    },
+
+    /** The id of a node's last entry ('' when it has none). */
+    async lastId(node: string | null): Promise<string> {
+      const row = await db
+        .selectFrom('authLog')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .where((eb) => (node === null ? eb('node', 'is', null) : eb('node', '=', node)))
+        .executeTakeFirst();
+      return row?.id ?? '';
+    },
+
     /** Deletes entries from before `before` (retention); returns how many. */
     async deleteBefore(before: number): Promise<number> {
       const result = await db.deleteFrom('authLog').where('at', '<', before).executeTakeFirst();
