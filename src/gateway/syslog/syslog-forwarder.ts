@@ -48,7 +48,7 @@ export function createSyslogForwarder(
 ) {
   const transports = new Map<
     string,
-    { readonly id: string; readonly transport: SyslogTransport }
+    { readonly id: string; readonly transport: SyslogTransport; down: boolean }
   >();
   const { node, metrics } = options;
   const ownLogins: Stream = loginStream(node);
@@ -131,16 +131,20 @@ export function createSyslogForwarder(
       for (const target of targets) {
         let held = transports.get(target.name);
         if (held === undefined) {
-          held = { id: target.id, transport: createSyslogTransport(target) };
+          held = { id: target.id, transport: createSyslogTransport(target), down: false };
           transports.set(target.name, held);
         }
         try {
           for (const stream of streams) await forward(target, held.transport, stream, now);
           metrics?.syslogUp(target.id, true);
+          if (held.down) ctx.log.info({ server: target.id }, 'syslog server reachable again');
+          held.down = false;
         } catch (error) {
           if (!isTokenwardError(error, 'TW_SYSLOG_UNREACHABLE')) throw error;
           metrics?.syslogUp(target.id, false);
-          ctx.log.warn({ code: error.code, server: target.id }, error.message);
+          // Once per outage, not once a second.
+          if (!held.down) ctx.log.warn({ code: error.code, server: target.id }, error.message);
+          held.down = true;
         }
       }
     },
