@@ -78,8 +78,23 @@ export function createSyslogForwarder(
     const lease = (await ctx.store.settings.get(AUDIT_LEASE)) as
       | { node: string | null; until: number }
       | undefined;
-    if (lease !== undefined && lease.node !== node && lease.until > now) return false;
+    if (lease !== undefined && lease.until > now) {
+      if (lease.node !== node) return false;
+      // Renewed when half gone, not written every round.
+      if (lease.until - now > LEASE_MS / 2) return true;
+    }
     return ctx.store.settings.replaceIf(AUDIT_LEASE, lease, { node, until: now + LEASE_MS }, now);
+  }
+
+  // The servers, read again only when the configuration's version changed (a config import
+  // moves it on every node within CONFIG_CHECK_MS), not the settings table every round.
+  let configured: { readonly version: unknown; readonly targets: Target[] } | undefined;
+  async function currentTargets(): Promise<Target[]> {
+    const version = await ctx.settings.version();
+    if (configured === undefined || configured.version !== version) {
+      configured = { version, targets: syslogTargets(await ctx.store.settings.all()) };
+    }
+    return configured.targets;
   }
 
   /** Sends one stream's events after its cursor to one target, as long as there are any. */
@@ -117,7 +132,7 @@ export function createSyslogForwarder(
     /** One round: every enabled server gets what was logged since it last took events. */
     async round(): Promise<void> {
       const now = ctx.clock();
-      const targets = syslogTargets(await ctx.store.settings.all());
+      const targets = await currentTargets();
       for (const [name, held] of transports) {
         if (!targets.some((t) => t.name === name && t.id === held.id)) {
           held.transport.close();
