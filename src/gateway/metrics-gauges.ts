@@ -7,11 +7,7 @@ export function metricsGauges(ctx: GatewayContext): GatewayGaugeSource {
     tokensByState: () => ctx.store.fortitokens.countByState(),
     seats: () => ctx.store.fortitokens.seatsByLicence(),
     // A read, not /healthz's probe write: scrapes every 15 s should not write rows.
-    storeUp: () =>
-      ctx.store.settings.get('config.version').then(
-        () => 1,
-        () => 0,
-      ),
+    storeUp: async () => ((await ctx.store.ping()) ? 1 : 0),
     directoryHostsDown: () => ctx.directory.hostsDown(),
   };
 }
