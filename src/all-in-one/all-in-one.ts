@@ -146,7 +146,7 @@ async function setUpOnce(
     secret: radiusSecret,
   });
   // Written last: its presence means the setup is complete.
-  await gateway.setConsoleAdmin({ name: 'admin', password: adminPassword });
+  await gateway.saveConsoleAdmin({ name: 'admin', password: adminPassword, role: 'super' });
   return { adminUser: 'admin', adminPassword, radiusSecret, tokens };
 }
 

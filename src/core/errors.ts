@@ -388,6 +388,35 @@ export const errorCatalog = {
     message:
       'This change did not come from the console page (missing CSRF token). Reload the page and try again.',
   },
+  TW_CONSOLE_CODE_REQUIRED: {
+    status: 401,
+    expose: true,
+    message:
+      'The password was right: now enter the code your Tokenward token shows (the session waits 2 minutes).',
+  },
+  TW_CONSOLE_ROLE_FORBIDDEN: {
+    status: 403,
+    expose: true,
+    message:
+      'Your console role does not allow this change. Ask a super admin to make it or to change your role.',
+  },
+  TW_CONSOLE_ADMIN_NOT_FOUND: {
+    status: 404,
+    expose: true,
+    message: 'No console admin has this name. List them with GET /console/api/admins.',
+  },
+  TW_CONSOLE_LAST_SUPER: {
+    status: 409,
+    expose: true,
+    message:
+      'This is the last super admin: make another admin super first, then remove or demote this one.',
+  },
+  TW_CONSOLE_TOKEN_USER_UNUSABLE: {
+    status: 400,
+    expose: true,
+    message:
+      "The admin's token user must be a gateway user with two-factor fortitoken and a token. Add one (with a token) first.",
+  },
   TW_RADIUS_UNANSWERED: {
     status: 504,
     expose: true,

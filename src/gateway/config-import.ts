@@ -19,7 +19,7 @@ import type { GatewayRepositories } from '../store/store.js';
 import { userGroupEntry } from './config-import-group.js';
 import { ldapServerEntry } from './config-import-ldap.js';
 import { checkedAt, choice, integer, invalid, secret, single } from './config-values.js';
-import { ADMIN, audit, type GatewayContext } from './context.js';
+import { audit, type GatewayContext } from './context.js';
 import {
   GATEWAY_SETTINGS,
   type SettingSpec,
@@ -98,7 +98,12 @@ export async function importConfig(
     await ctx.settings.markChanged(tx, now);
     await audit(
       tx,
-      { actor: ADMIN, action: 'config.import', subject: null, detail: { entries: changes.length } },
+      {
+        actor: ctx.actor,
+        action: 'config.import',
+        subject: null,
+        detail: { entries: changes.length },
+      },
       now,
     );
   });

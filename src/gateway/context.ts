@@ -20,6 +20,8 @@ export interface GatewayContext {
   readonly settings: GatewaySettings;
   /** LDAP servers' hosts with their back-off state: shared by logins and `ldap test`. */
   readonly directory: LdapDirectory;
+  /** Who the audit log names for changes: `admin` (CLI, config import) or `console:<name>`. */
+  readonly actor: string;
 }
 
 /** Appends one audit entry (never with a secret in `detail`). */
@@ -44,5 +46,5 @@ export function audit(
   });
 }
 
-/** The actor of changes made through the CLI, the console or config import. */
+/** The actor of changes made through the CLI or config import. */
 export const ADMIN = 'admin';

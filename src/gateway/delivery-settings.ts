@@ -1,7 +1,7 @@
 import { parseHttpUrl } from '../core/http-url.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import type { GatewayRepositories } from '../store/store.js';
-import { ADMIN, audit, type GatewayContext } from './context.js';
+import { audit, type GatewayContext } from './context.js';
 import { createNotifier, type Notifier, type SmtpSettings } from './notifier.js';
 import { SETTING_KEYS } from './setting-keys.js';
 
@@ -68,7 +68,7 @@ export async function setMailServer(ctx: GatewayContext, input: MailServerInput,
   };
   await ctx.store.transaction(async (tx) => {
     await tx.settings.set(SETTING_KEYS.mail, stored, now);
-    await audit(tx, { actor: ADMIN, action: 'mail.set', subject: input.host }, now);
+    await audit(tx, { actor: ctx.actor, action: 'mail.set', subject: input.host }, now);
   });
 }
 
@@ -77,6 +77,6 @@ export async function setSmsWebhook(ctx: GatewayContext, webhook: string, now: n
   const url = parseHttpUrl(webhook, '--webhook');
   await ctx.store.transaction(async (tx) => {
     await tx.settings.set(SETTING_KEYS.sms, { webhook: url }, now);
-    await audit(tx, { actor: ADMIN, action: 'sms.set', subject: null }, now);
+    await audit(tx, { actor: ctx.actor, action: 'sms.set', subject: null }, now);
   });
 }

@@ -5,8 +5,17 @@ import type { Fortitoken } from '../store/repositories/fortitoken-repository.js'
 import type { GatewayStore } from '../store/store.js';
 import { importConfig } from './config-import.js';
 import { configSections } from './config-show.js';
-import { consoleAdminExists, setConsoleAdmin, signInConsoleAdmin } from './console-admins.js';
-import type { GatewayContext } from './context.js';
+import {
+  type ConsoleAdminInput,
+  confirmConsoleSignIn,
+  consoleAdminExists,
+  findConsoleAdmin,
+  listConsoleAdmins,
+  removeConsoleAdmin,
+  saveConsoleAdmin,
+  signInConsoleAdmin,
+} from './console-admins.js';
+import { ADMIN, type GatewayContext } from './context.js';
 import { type MailServerInput, setMailServer, setSmsWebhook } from './delivery-settings.js';
 import { diagnoseTokens } from './diagnose.js';
 import { createLdapDirectory, type LdapDirectory } from './directory/ldap-directory.js';
@@ -108,6 +117,7 @@ export function createGatewayContext(deps: GatewayDependencies): GatewayContext 
       }),
     settings: deps.settings ?? createGatewaySettings(deps.store),
     directory: deps.directory ?? createLdapDirectory({ log: deps.log, clock }),
+    actor: ADMIN,
   };
 }
 
@@ -191,11 +201,18 @@ export function createGateway(deps: GatewayDependencies | { readonly context: Ga
     configSections: (section?: string) => configSections(ctx, section),
     importConfig: (text: string) => importConfig(ctx, text, now()),
 
-    setConsoleAdmin: (input: { name: string; password: string }) =>
-      setConsoleAdmin(ctx, input, now()),
+    saveConsoleAdmin: (input: ConsoleAdminInput) => saveConsoleAdmin(ctx, input, now()),
+    removeConsoleAdmin: (name: string) => removeConsoleAdmin(ctx, name, now()),
+    listConsoleAdmins: () => listConsoleAdmins(ctx),
+    findConsoleAdmin: (name: string) => findConsoleAdmin(ctx, name),
     consoleAdminExists: () => consoleAdminExists(ctx),
     signInConsoleAdmin: (input: Parameters<typeof signInConsoleAdmin>[1]) =>
       signInConsoleAdmin(ctx, input, now()),
+    confirmConsoleSignIn: (input: Parameters<typeof confirmConsoleSignIn>[1]) =>
+      confirmConsoleSignIn(ctx, input, now()),
+    /** The same use cases with changes audited as made by console admin `name`. */
+    asConsoleAdmin: (name: string) =>
+      createGateway({ context: { ...ctx, actor: `console:${name}` } }),
 
     /** For /healthz: whether the database answers and takes writes, and the token server. */
     async health() {

@@ -1,7 +1,7 @@
 import { TokenwardError } from '../core/errors.js';
 import type { LdapServer } from '../store/repositories/ldap-server-repository.js';
 import { notFound } from '../store/unique-violation.js';
-import { ADMIN, audit, type GatewayContext } from './context.js';
+import { audit, type GatewayContext } from './context.js';
 import type { DirectoryVerdict, LdapServerWithSecret } from './directory/ldap-directory.js';
 import { type LdapServerInput, ldapPasswordAad, newLdapServer } from './new-ldap-server.js';
 
@@ -21,7 +21,7 @@ export async function saveLdapServer(
     const replaced = await tx.ldapServers.save(server);
     await audit(
       tx,
-      { actor: ADMIN, action: replaced ? 'ldap.replace' : 'ldap.add', subject: server.name },
+      { actor: ctx.actor, action: replaced ? 'ldap.replace' : 'ldap.add', subject: server.name },
       now,
     );
   });
@@ -47,7 +47,7 @@ export async function removeLdapServer(
       });
     }
     if (!(await tx.ldapServers.remove(name))) throw notFound(`LDAP server "${name}"`);
-    await audit(tx, { actor: ADMIN, action: 'ldap.remove', subject: name }, now);
+    await audit(tx, { actor: ctx.actor, action: 'ldap.remove', subject: name }, now);
   });
 }
 

@@ -1,6 +1,6 @@
 import { parseLicenceCode } from '../core/licence.js';
 import { remoteError } from '../protocol/softtoken/remote-error.js';
-import { ADMIN, audit, type GatewayContext } from './context.js';
+import { audit, type GatewayContext } from './context.js';
 import { newFortitoken } from './new-fortitoken.js';
 
 /** Imports a licence's tokens from the provisioner (the trial is 0000-0000-0000-0000-0000). */
@@ -15,7 +15,7 @@ export async function importLicence(ctx: GatewayContext, code: string, now: numb
     await audit(
       tx,
       {
-        actor: ADMIN,
+        actor: ctx.actor,
         action: 'licence.import',
         subject: licence,
         detail: { tokens: serials.length },

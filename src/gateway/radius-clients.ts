@@ -1,7 +1,7 @@
 import type { RadiusClient } from '../store/repositories/radius-client-repository.js';
 import type { GatewayRepositories } from '../store/store.js';
 import { notFound } from '../store/unique-violation.js';
-import { ADMIN, audit, type GatewayContext } from './context.js';
+import { audit, type GatewayContext } from './context.js';
 import { newRadiusClient, type RadiusClientInput } from './new-radius-client.js';
 import { openRadiusSecret } from './token-secrets.js';
 
@@ -26,7 +26,7 @@ export async function saveRadiusClient(
     await audit(
       tx,
       {
-        actor: ADMIN,
+        actor: ctx.actor,
         action: replaced ? 'radius-client.replace' : 'radius-client.add',
         subject: client.name,
       },
@@ -50,7 +50,7 @@ export async function removeRadiusClient(
   await ctx.store.transaction(async (tx) => {
     if (!(await tx.radiusClients.remove(name))) throw notFound(`RADIUS client "${name}"`);
     await ctx.settings.markChanged(tx, now);
-    await audit(tx, { actor: ADMIN, action: 'radius-client.remove', subject: name }, now);
+    await audit(tx, { actor: ctx.actor, action: 'radius-client.remove', subject: name }, now);
   });
   ctx.settings.invalidate();
 }

@@ -7,8 +7,6 @@ export const SETTING_KEYS = {
   mail: 'system.email-server',
   /** The SMS webhook. */
   sms: 'system.sms-server',
-  /** The console's admin account (name and password hash). */
-  consoleAdmin: 'console.admin',
   /** How the last exchange with the token server went, for `diagnose` and /healthz. */
   tokenServerStatus: 'gateway.token-server-status',
   /** Prefix of each gateway node's sealed provisioner credential, by serial. */

@@ -1,4 +1,4 @@
-import { ADMIN, audit, type GatewayContext } from './context.js';
+import { audit, type GatewayContext } from './context.js';
 import type { SettingChange } from './gateway-settings.js';
 
 /** Changes single-valued settings, checked, in one transaction with their audit entry. */
@@ -12,7 +12,7 @@ export async function changeSettings(
     await audit(
       tx,
       {
-        actor: ADMIN,
+        actor: ctx.actor,
         action: 'settings.set',
         subject: null,
         detail: Object.fromEntries(changes.map((c) => [`${c.path} ${c.name}`, c.value])),

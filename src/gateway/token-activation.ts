@@ -2,7 +2,7 @@ import { TokenwardError } from '../core/errors.js';
 import { remoteError } from '../protocol/softtoken/remote-error.js';
 import type { Fortitoken } from '../store/repositories/fortitoken-repository.js';
 import type { User } from '../store/repositories/user-repository.js';
-import { ADMIN, audit, type GatewayContext } from './context.js';
+import { audit, type GatewayContext } from './context.js';
 import { tokenNamed } from './token-lookup.js';
 import { openActivationCode, sealActivationCode, sealSeed } from './token-secrets.js';
 
@@ -71,7 +71,7 @@ export async function provisionToken(
     await audit(
       tx,
       {
-        actor: ADMIN,
+        actor: ctx.actor,
         action: reprovisioned ? 'token.reprovision' : 'token.provision',
         subject: token.serial,
         ...(reprovisioned ? { detail: { previousRegId: token.regId } } : {}),

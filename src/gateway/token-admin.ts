@@ -1,7 +1,7 @@
 import type { TokenState } from '../core/token-state.js';
 import { remoteError } from '../protocol/softtoken/remote-error.js';
 import type { Fortitoken } from '../store/repositories/fortitoken-repository.js';
-import { ADMIN, audit, type GatewayContext } from './context.js';
+import { audit, type GatewayContext } from './context.js';
 import { tokenNamed } from './token-lookup.js';
 
 /** A token as shown to admins: never its seed or activation code. */
@@ -46,7 +46,7 @@ export async function setTokenStatus(
     await audit(
       tx,
       {
-        actor: ADMIN,
+        actor: ctx.actor,
         action: status === 'lock' ? 'token.lock' : 'token.unlock',
         subject: token.serial,
       },
@@ -72,6 +72,6 @@ export async function revokeToken(ctx: GatewayContext, serial: string, now: numb
       osVer: null,
       updatedAt: now,
     });
-    await audit(tx, { actor: ADMIN, action: 'token.revoke', subject: token.serial }, now);
+    await audit(tx, { actor: ctx.actor, action: 'token.revoke', subject: token.serial }, now);
   });
 }

@@ -1,6 +1,6 @@
 import type { UserGroup } from '../store/repositories/user-group-repository.js';
 import { notFound } from '../store/unique-violation.js';
-import { ADMIN, audit, type GatewayContext } from './context.js';
+import { audit, type GatewayContext } from './context.js';
 import { newUserGroup, type UserGroupInput } from './new-user-group.js';
 
 export type { UserGroupInput } from './new-user-group.js';
@@ -31,7 +31,7 @@ export async function saveUserGroup(
     await ctx.settings.markChanged(tx, now);
     await audit(
       tx,
-      { actor: ADMIN, action: replaced ? 'group.replace' : 'group.add', subject: group.name },
+      { actor: ctx.actor, action: replaced ? 'group.replace' : 'group.add', subject: group.name },
       now,
     );
   });
@@ -47,7 +47,7 @@ export async function removeUserGroup(ctx: GatewayContext, name: string, now: nu
   await ctx.store.transaction(async (tx) => {
     if (!(await tx.userGroups.remove(name))) throw notFound(`Group "${name}"`);
     await ctx.settings.markChanged(tx, now);
-    await audit(tx, { actor: ADMIN, action: 'group.remove', subject: name }, now);
+    await audit(tx, { actor: ctx.actor, action: 'group.remove', subject: name }, now);
   });
   ctx.settings.invalidate();
 }

@@ -5,7 +5,7 @@ import { checkPasswordPolicy, PASSWORD_MIN_LENGTH } from '../core/password-polic
 import { hashPassword } from '../crypto/password-hash.js';
 import type { User } from '../store/repositories/user-repository.js';
 import { notFound } from '../store/unique-violation.js';
-import { ADMIN, audit, type GatewayContext } from './context.js';
+import { audit, type GatewayContext } from './context.js';
 import { newUser } from './new-user.js';
 import { provisionToken } from './token-activation.js';
 import { freeToken, tokenNamed } from './token-lookup.js';
@@ -74,7 +74,7 @@ export async function addUser(ctx: GatewayContext, input: NewUser, now: number) 
     await audit(
       tx,
       {
-        actor: ADMIN,
+        actor: ctx.actor,
         action: 'user.add',
         subject: user.name,
         ...(twoFactor === 'disable' ? { detail: { twoFactor: 'disable' } } : {}),
@@ -111,7 +111,7 @@ export async function setUser(ctx: GatewayContext, name: string, change: UserCha
       tokenSerial,
       updatedAt: now,
     });
-    await audit(tx, { actor: ADMIN, action: 'user.set', subject: name }, now);
+    await audit(tx, { actor: ctx.actor, action: 'user.set', subject: name }, now);
   });
   const assigned = tokenSerial !== null && tokenSerial !== user.tokenSerial ? tokenSerial : null;
   return {
@@ -132,7 +132,7 @@ export async function listUsers(ctx: GatewayContext): Promise<ShownUser[]> {
 export async function deleteUser(ctx: GatewayContext, name: string, now: number): Promise<void> {
   await ctx.store.transaction(async (tx) => {
     if (!(await tx.users.remove(name))) throw notFound(`User "${name}"`);
-    await audit(tx, { actor: ADMIN, action: 'user.delete', subject: name }, now);
+    await audit(tx, { actor: ctx.actor, action: 'user.delete', subject: name }, now);
   });
 }
 
@@ -140,7 +140,7 @@ export async function deleteUser(ctx: GatewayContext, name: string, now: number)
 export async function unlockUser(ctx: GatewayContext, name: string, now: number): Promise<void> {
   await ctx.store.transaction(async (tx) => {
     if (!(await tx.users.unlock(name, now))) throw notFound(`User "${name}"`);
-    await audit(tx, { actor: ADMIN, action: 'user.unlock', subject: name }, now);
+    await audit(tx, { actor: ctx.actor, action: 'user.unlock', subject: name }, now);
   });
 }
 

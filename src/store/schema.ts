@@ -1,4 +1,5 @@
 import type { ActivationCodeKind } from '../core/activation-code.js';
+import type { ConsoleRole } from '../core/console-role.js';
 import type { LicenceKind } from '../core/licence.js';
 import type { AuthMethod, AuthResult, FrontEnd, OtpMode, TwoFactor } from '../core/login-terms.js';
 import type { OtpAlgorithm, OtpDigits, OtpPeriod } from '../core/otp-parameters.js';
@@ -30,6 +31,7 @@ export interface Database {
   authLog: AuthLogTable;
   requestNonces: RequestNoncesTable;
   attempts: AttemptsTable;
+  consoleAdmins: ConsoleAdminsTable;
 }
 
 // --- provisioner ---------------------------------------------------------------------------
@@ -247,6 +249,17 @@ export interface UserGroupsTable {
   licence: string | null;
   /** `disable`: members log in with the first factor alone (break-glass), logged as a warning. */
   twoFactor: 'enable' | 'disable';
+  updatedAt: number;
+}
+
+/** A console admin: their password, role and the gateway user whose token is their second factor. */
+export interface ConsoleAdminsTable {
+  name: string;
+  passwordHash: string;
+  role: ConsoleRole;
+  /** The gateway user whose FortiToken code the sign-in asks for; null: password only. */
+  tokenUser: string | null;
+  createdAt: number;
   updatedAt: number;
 }
 

@@ -8,6 +8,7 @@ import { createAuditLogRepository } from './repositories/audit-log-repository.js
 import { createAuthLogRepository } from './repositories/auth-log-repository.js';
 import { createAuthSessionRepository } from './repositories/auth-session-repository.js';
 import { createClusterRepository } from './repositories/cluster-repository.js';
+import { createConsoleAdminRepository } from './repositories/console-admin-repository.js';
 import { createDeviceRepository } from './repositories/device-repository.js';
 import { createFortitokenRepository } from './repositories/fortitoken-repository.js';
 import { createGatewayRepository } from './repositories/gateway-repository.js';
@@ -43,6 +44,7 @@ function createRepositories(db: Kysely<Database>) {
     authLog: createAuthLogRepository(db),
     requestNonces: createRequestNonceRepository(db),
     attempts: createAttemptRepository(db),
+    consoleAdmins: createConsoleAdminRepository(db),
     /** Any sealed column, for the master key's rotation and check (not a role's slice). */
     sealedValues: createSealedValueRepository(db),
   };
@@ -90,6 +92,7 @@ export type GatewayRepositories = Pick<
   | 'authSessions'
   | 'authLog'
   | 'attempts'
+  | 'consoleAdmins'
 >;
 export type GatewayStore = StoreOf<GatewayRepositories>;
 

@@ -9,7 +9,6 @@ import { createAtRestCipher } from '../../src/crypto/at-rest-cipher.js';
 import { hashPassword } from '../../src/crypto/password-hash.js';
 import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { createNotifier } from '../../src/gateway/notifier.js';
-import { SETTING_KEYS } from '../../src/gateway/setting-keys.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { startTestAllInOne } from '../helpers/all-in-one.js';
@@ -30,11 +29,14 @@ for (const { engine, skip } of engines) {
     before(async () => {
       database = await createTestDatabase(engine);
       store = await createStore(database.url);
-      await store.settings.set(
-        SETTING_KEYS.consoleAdmin,
-        { name: 'admin', passwordHash: await hashPassword(PASSWORD, { logN: 10, r: 8, p: 1 }) },
-        clock.now,
-      );
+      await store.consoleAdmins.create({
+        name: 'admin',
+        passwordHash: await hashPassword(PASSWORD, { logN: 10, r: 8, p: 1 }),
+        role: 'super',
+        tokenUser: null,
+        createdAt: clock.now,
+        updatedAt: clock.now,
+      });
       gateway = createGateway({
         store,
         cipher: createAtRestCipher(Buffer.alloc(32, 7)),

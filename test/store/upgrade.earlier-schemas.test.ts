@@ -103,6 +103,16 @@ for (const { engine, skip } of engines) {
               (await store.auditLog.list({ limit: 10 })).some((e) => e.id === 'fixture-audit-1'),
               true,
             );
+            if ((await readFile(join(FIXTURES, file), 'utf8')).includes("'console.admin'")) {
+              // The one console admin of the settings became a super admin with its password.
+              const admin = await node.gateway.signInConsoleAdmin({
+                user: 'admin',
+                password: FIXTURE.password,
+                source: '203.0.113.9',
+                log: { warn: () => undefined },
+              });
+              assert.equal(admin.role, 'super');
+            }
           } finally {
             await store.close();
           }

@@ -1,3 +1,4 @@
+import { CONSOLE_ROLES } from '../../core/console-role.js';
 import { OTP_MODES } from '../../core/login-terms.js';
 import { warningCatalog } from '../../core/warnings.js';
 import { command, type Output, parseChoice, table } from '../command.js';
@@ -8,15 +9,23 @@ import { gatewayAction } from './gateway-action.js';
 export function consoleAdminCommand(output: Output) {
   return gatewayAction(
     'console-admin',
-    'set the console admin name and password (read from standard input)',
+    "add a console admin or set an admin's password (from standard input) and role",
     async ({ gateway }, _args, options) => {
       const password = await secretFromStdin(options.passwordStdin, '--password-stdin');
       const name = String(options.name);
-      await gateway.setConsoleAdmin({ name, password });
+      const role =
+        options.role === undefined ? undefined : parseChoice('--role', options.role, CONSOLE_ROLES);
+      await gateway.saveConsoleAdmin({
+        name,
+        password,
+        passwordField: '--password-stdin',
+        ...(role === undefined ? {} : { role }),
+      });
       output.out(`Console admin ${name} set.`);
     },
   )
     .option('--name <name>', 'the admin name', 'admin')
+    .option('--role <role>', 'super, helpdesk or read-only (a new admin: super)')
     .option('--password-stdin', 'read the password from standard input');
 }
 

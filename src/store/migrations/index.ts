@@ -7,6 +7,7 @@ import { ldap } from './005-ldap.js';
 import { userGroups } from './006-user-groups.js';
 import { directorySync } from './007-directory-sync.js';
 import { webPush } from './008-web-push.js';
+import { consoleAdmins } from './009-console-admins.js';
 
 /** Every migration in order; names sort lexically, as Kysely's Migrator requires. */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '006-user-groups': userGroups,
   '007-directory-sync': directorySync,
   '008-web-push': webPush,
+  '009-console-admins': consoleAdmins,
 };
 
 /** What each migration changes, in a line (`tokenward migrate --dry-run`). */
@@ -31,4 +33,6 @@ export const MIGRATION_NOTES: Record<string, string> = {
     'user groups, their RADIUS reply attributes, the groups of a login in progress',
   '007-directory-sync': 'auto-enrol groups: directory members, their tokens, the removal grace',
   '008-web-push': "a phone's Web Push subscription",
+  '009-console-admins':
+    'several console admins with roles and their own token; the index of the e-mail search',
 };
