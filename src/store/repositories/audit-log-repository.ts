@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AuditLogTable, Database } from '../schema.js';
+import { COUNT_CAP, startsWith } from '../search-terms.js';
 import { sortableId } from '../sortable-id.js';
 
 export interface AuditEntry {
@@ -18,11 +19,32 @@ export interface AuditQuery {
   readonly actor?: string;
   readonly subject?: string;
   readonly outcome?: AuditLogTable['outcome'];
+  /** The start of the actor, the action or the subject. */
+  readonly text?: string;
+  /** From `since` (inclusive) to `until` (exclusive). */
   readonly since?: number;
+  readonly until?: number;
+  readonly offset?: number;
 }
 
 /** Who did what, when, with what outcome: admin changes and login decisions. Append-only. */
 export function createAuditLogRepository(db: Kysely<Database>) {
+  const filtered = (query: AuditQuery) => {
+    let select = db.selectFrom('auditLog');
+    if (query.action !== undefined) select = select.where('action', '=', query.action);
+    if (query.actor !== undefined) select = select.where('actor', '=', query.actor);
+    if (query.subject !== undefined) select = select.where('subject', '=', query.subject);
+    if (query.outcome !== undefined) select = select.where('outcome', '=', query.outcome);
+    const text = query.text;
+    if (text !== undefined && text !== '') {
+      select = select.where((eb) =>
+        eb.or([startsWith('actor', text), startsWith('action', text), startsWith('subject', text)]),
+      );
+    }
+    if (query.since !== undefined) select = select.where('at', '>=', query.since);
+    if (query.until !== undefined) select = select.where('at', '<', query.until);
+    return select;
+  };
   return {
     async append(entry: AuditEntry): Promise<void> {
       await db
@@ -72,21 +94,31 @@ export function createAuditLogRepository(db: Kysely<Database>) {
 
     /** Newest first. */
     async list(query: AuditQuery = {}): Promise<(AuditEntry & { id: string })[]> {
-      let select = db.selectFrom('auditLog').selectAll();
-      if (query.action !== undefined) select = select.where('action', '=', query.action);
-      if (query.actor !== undefined) select = select.where('actor', '=', query.actor);
-      if (query.subject !== undefined) select = select.where('subject', '=', query.subject);
-      if (query.outcome !== undefined) select = select.where('outcome', '=', query.outcome);
-      if (query.since !== undefined) select = select.where('at', '>=', query.since);
-      const rows = await select
+      const rows = await filtered(query)
+        .selectAll()
         .orderBy('at', 'desc')
         .orderBy('id', 'desc')
+        .offset(query.offset ?? 0)
         .limit(query.limit ?? 100)
         .execute();
       return rows.map((row) => ({
         ...row,
         detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, unknown>),
       }));
+    },
+
+    /** How many entries match, counted up to `COUNT_CAP`. */
+    async count(query: AuditQuery = {}): Promise<number> {
+      const row = await db
+        .selectFrom(
+          filtered(query)
+            .select('id')
+            .limit(COUNT_CAP + 1)
+            .as('matches'),
+        )
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     },
   };
 }

@@ -1,19 +1,50 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { AuthResult } from '../../core/login-terms.js';
+import type { AuthResult, FrontEnd } from '../../core/login-terms.js';
 import type { AuthLogTable, Database } from '../schema.js';
+import { COUNT_CAP, startsWith } from '../search-terms.js';
 import { sortableId } from '../sortable-id.js';
 
 export type AuthLogEntry = Selectable<AuthLogTable>;
 
 export interface AuthLogQuery {
   readonly username?: string;
+  /** The start of the user name or of the source address. */
+  readonly text?: string;
   readonly result?: AuthResult;
+  readonly frontEnd?: FrontEnd;
+  /** From `since` (inclusive) to `until` (exclusive). */
   readonly since?: number;
+  readonly until?: number;
+  readonly offset?: number;
   readonly limit?: number;
 }
 
+/** Logins of one hour (`hour`: its start) with one result. */
+export interface LoginsInHour {
+  readonly hour: number;
+  readonly result: AuthResult;
+  readonly count: number;
+}
+
+const HOUR_MS = 3_600_000;
+
 /** The auth log: every login decision with its reason (never a password or a code). */
 export function createAuthLogRepository(db: Kysely<Database>) {
+  const filtered = (query: AuthLogQuery) => {
+    let select = db.selectFrom('authLog');
+    if (query.username !== undefined) select = select.where('username', '=', query.username);
+    const text = query.text;
+    if (text !== undefined && text !== '') {
+      select = select.where((eb) =>
+        eb.or([startsWith('username', text), startsWith('sourceIp', text)]),
+      );
+    }
+    if (query.result !== undefined) select = select.where('result', '=', query.result);
+    if (query.frontEnd !== undefined) select = select.where('frontEnd', '=', query.frontEnd);
+    if (query.since !== undefined) select = select.where('at', '>=', query.since);
+    if (query.until !== undefined) select = select.where('at', '<', query.until);
+    return select;
+  };
   const appendMany = async (entries: readonly Omit<AuthLogEntry, 'id'>[]): Promise<void> => {
     let from = 0;
     while (from < entries.length) {
@@ -75,15 +106,64 @@ export function createAuthLogRepository(db: Kysely<Database>) {
 
     /** Newest first. */
     list(query: AuthLogQuery = {}): Promise<AuthLogEntry[]> {
-      let select = db.selectFrom('authLog').selectAll();
-      if (query.username !== undefined) select = select.where('username', '=', query.username);
-      if (query.result !== undefined) select = select.where('result', '=', query.result);
-      if (query.since !== undefined) select = select.where('at', '>=', query.since);
-      return select
+      return filtered(query)
+        .selectAll()
         .orderBy('at', 'desc')
         .orderBy('id', 'desc')
+        .offset(query.offset ?? 0)
         .limit(query.limit ?? 100)
         .execute();
+    },
+
+    /** How many entries match, counted up to `COUNT_CAP`. */
+    async count(query: AuthLogQuery = {}): Promise<number> {
+      const row = await db
+        .selectFrom(
+          filtered(query)
+            .select('id')
+            .limit(COUNT_CAP + 1)
+            .as('matches'),
+        )
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /** Logins per hour and result from `since` to `until` (read through the `at` index). */
+    async perHour(since: number, until: number): Promise<LoginsInHour[]> {
+      const hour = sql<number>`(at - (at % ${sql.lit(HOUR_MS)}))`;
+      const rows = await db
+        .selectFrom('authLog')
+        .select((eb) => [hour.as('hour'), 'result', eb.fn.countAll<number | string>().as('n')])
+        .where('at', '>=', since)
+        .where('at', '<', until)
+        .groupBy([hour, 'result'])
+        .execute();
+      return rows.map((row) => ({
+        hour: Number(row.hour),
+        result: row.result,
+        count: Number(row.n),
+      }));
+    },
+
+    /** The user names or source addresses with the most rejected logins since `since`. */
+    async topRejected(
+      by: 'username' | 'sourceIp',
+      since: number,
+      limit: number,
+    ): Promise<{ key: string; count: number }[]> {
+      const rows = await db
+        .selectFrom('authLog')
+        .select((eb) => [eb.ref(by).as('key'), eb.fn.countAll<number | string>().as('n')])
+        .where('at', '>=', since)
+        .where('result', '=', 'reject')
+        .where(by, 'is not', null)
+        .groupBy(by)
+        .orderBy('n', 'desc')
+        .orderBy(by)
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({ key: String(row.key), count: Number(row.n) }));
     },
   };
 }

@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type { TokenState } from '../../core/token-state.js';
 import type { Database, FortitokensTable } from '../schema.js';
 import { insertOrConflict } from '../unique-violation.js';
+import { searchTokens, type TokenPage, type TokenSearch } from './token-search.js';
 
 /** A token as the gateway holds it (`config user fortitoken`), with its OTP check state. */
 export type Fortitoken = Selectable<FortitokensTable>;
@@ -28,6 +29,11 @@ export function createFortitokenRepository(db: Kysely<Database>) {
       if (filter.state !== undefined) query = query.where('state', '=', filter.state);
       if (filter.licence !== undefined) query = query.where('licence', '=', filter.licence);
       return query.orderBy('serial').execute();
+    },
+
+    /** One page of the console's tokens table with each token's holder (see `searchTokens`). */
+    search(query: TokenSearch): Promise<TokenPage> {
+      return searchTokens(db, query);
     },
 
     /** How many tokens are in each state (one grouped count, for /metrics). */

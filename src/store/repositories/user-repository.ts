@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type { Database, FortitokensTable, UsersTable } from '../schema.js';
 import { insertOrConflict } from '../unique-violation.js';
 import type { Fortitoken } from './fortitoken-repository.js';
+import { searchUsers, type UserPage, type UserSearch } from './user-search.js';
 
 /** A local user of the gateway (`config user local`). */
 export type User = Selectable<UsersTable>;
@@ -113,6 +114,11 @@ export function createUserRepository(db: Kysely<Database>) {
 
     list(): Promise<User[]> {
       return db.selectFrom('users').selectAll().orderBy('name').execute();
+    },
+
+    /** One page of the console's users table (see `searchUsers`). */
+    search(query: UserSearch, now: number): Promise<UserPage> {
+      return searchUsers(db, query, now);
     },
 
     async update(name: string, patch: Updateable<UsersTable>): Promise<boolean> {
