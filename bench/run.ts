@@ -5,6 +5,7 @@
 import { benchActivation } from './activation.js';
 import { benchApp } from './app.js';
 import { benchAuth } from './auth.js';
+import { benchConsole } from './console.js';
 import { benchFailover } from './failover.js';
 import { benchHttpLogin } from './http-login.js';
 import { benchLdap } from './ldap.js';
@@ -21,6 +22,7 @@ const benchmarks: Record<string, () => void | Promise<void>> = {
   'http-login': benchHttpLogin,
   ldap: benchLdap,
   app: benchApp,
+  console: benchConsole,
 };
 /** Run only when named: it restarts the machine's PostgreSQL. */
 const onlyWhenNamed: Record<string, () => Promise<void>> = { failover: benchFailover };

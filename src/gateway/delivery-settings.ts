@@ -45,6 +45,7 @@ export function createConfiguredNotifier(store: Settings, cipher: AtRestCipher):
     email: async (to, message) => (await current()).email(to, message),
     sms: async (to, message) => (await current()).sms(to, message),
     loginCode: async (channel, to, message) => (await current()).loginCode(channel, to, message),
+    test: async (channel, to) => (await current()).test(channel, to),
   };
 }
 
@@ -79,4 +80,42 @@ export async function setSmsWebhook(ctx: GatewayContext, webhook: string, now: n
     await tx.settings.set(SETTING_KEYS.sms, { webhook: url }, now);
     await audit(tx, { actor: ctx.actor, action: 'sms.set', subject: null }, now);
   });
+}
+
+/** The mail and SMS settings as the console shows them: never the SMTP password itself. */
+export async function showDeliverySettings(ctx: GatewayContext) {
+  const mail = (await ctx.store.settings.get(SETTING_KEYS.mail)) as StoredMail | undefined;
+  const sms = (await ctx.store.settings.get(SETTING_KEYS.sms)) as { webhook: string } | undefined;
+  const { passwordEnc, ...shown } = mail ?? {};
+  return {
+    mail:
+      mail === undefined
+        ? null
+        : { ...(shown as MailServerInput), passwordSet: passwordEnc !== undefined },
+    sms: sms === undefined ? null : { webhook: sms.webhook },
+  };
+}
+
+/**
+ * Sends a test message with the current settings and returns what the server answered (the SMTP
+ * server's reply line, or the webhook's HTTP status); a failure says why in words. Audited.
+ */
+export async function testDelivery(
+  ctx: GatewayContext,
+  input: { readonly channel: 'email' | 'sms'; readonly to: string },
+  now: number,
+): Promise<{ answer: string }> {
+  const action = input.channel === 'email' ? 'mail.test' : 'sms.test';
+  try {
+    const answer = await ctx.notifier.test(input.channel, input.to);
+    await audit(ctx.store, { actor: ctx.actor, action, subject: input.to }, now);
+    return { answer };
+  } catch (error) {
+    await audit(
+      ctx.store,
+      { actor: ctx.actor, action, subject: input.to, outcome: 'failure' },
+      now,
+    );
+    throw error;
+  }
 }

@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import type { TokenState } from '../core/token-state.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
+import type { AuditQuery } from '../store/repositories/audit-log-repository.js';
+import type { AuthLogQuery } from '../store/repositories/auth-log-repository.js';
 import type { Fortitoken } from '../store/repositories/fortitoken-repository.js';
+import type { TokenSearch } from '../store/repositories/token-search.js';
 import type { GatewayStore } from '../store/store.js';
 import { importConfig } from './config-import.js';
 import { configSections } from './config-show.js';
@@ -16,11 +19,18 @@ import {
   signInConsoleAdmin,
 } from './console-admins.js';
 import { ADMIN, type GatewayContext } from './context.js';
-import { type MailServerInput, setMailServer, setSmsWebhook } from './delivery-settings.js';
+import {
+  type MailServerInput,
+  setMailServer,
+  setSmsWebhook,
+  showDeliverySettings,
+  testDelivery,
+} from './delivery-settings.js';
 import { diagnoseTokens } from './diagnose.js';
 import { createLdapDirectory, type LdapDirectory } from './directory/ldap-directory.js';
 import { syncDirectoryIfDue, syncDirectoryNow } from './directory-sync-schedule.js';
 import { type EnrolmentInput, enrollGateway, isEnrolled } from './enrolment.js';
+import { findUsers, type UserQuery } from './find-users.js';
 import {
   createGatewaySettings,
   type GatewaySettings,
@@ -33,6 +43,8 @@ import {
   testLdapServer,
 } from './ldap-servers.js';
 import { importLicence } from './licence-import.js';
+import { auditPage, authLogPage } from './log-pages.js';
+import { loginStats } from './login-stats.js';
 import type { LdapServerInput } from './new-ldap-server.js';
 import type { RadiusClientInput } from './new-radius-client.js';
 import type { Notifier } from './notifier.js';
@@ -46,6 +58,7 @@ import {
 } from './radius-clients.js';
 import { listAuthLog, sweepRecords } from './records.js';
 import { changeSettings } from './settings-change.js';
+import { setupChecklist } from './setup-checklist.js';
 import {
   provisionToken,
   resendActivation,
@@ -144,11 +157,15 @@ export function createGateway(deps: GatewayDependencies | { readonly context: Ga
     setUser: (name: string, change: UserChange) => setUser(ctx, name, change, now()),
     showUser: (name: string) => showUser(ctx, name),
     listUsers: () => listUsers(ctx),
+    /** One page of the console's users table. */
+    findUsers: (query: UserQuery) => findUsers(ctx, query, now()),
     deleteUser: (name: string) => deleteUser(ctx, name, now()),
     unlockUser: (name: string) => unlockUser(ctx, name, now()),
 
     listTokens: (state?: TokenState) => listTokens(ctx, state),
     listTokensWithUsers: () => listTokensWithUsers(ctx),
+    /** One page of the console's tokens table, each with its holder. */
+    findTokens: (query: TokenSearch) => ctx.store.fortitokens.search(query),
     showToken: (serial: string) => showToken(ctx, serial),
     setTokenStatus: (serial: string, status: 'active' | 'lock') =>
       setTokenStatus(ctx, serial, status, now()),
@@ -171,6 +188,11 @@ export function createGateway(deps: GatewayDependencies | { readonly context: Ga
     diagnose: (serial?: string) => diagnoseTokens(ctx, serial),
     overview: () => gatewayOverview(ctx),
     listAuthLog: (filter: Parameters<typeof listAuthLog>[1]) => listAuthLog(ctx, filter),
+    authLogPage: (query: AuthLogQuery) => authLogPage(ctx, query),
+    auditPage: (query: AuditQuery) => auditPage(ctx, query),
+    /** Logins per hour over the last `hours`, and the most rejected users and sources. */
+    loginStats: (hours: number) => loginStats(ctx, hours, now()),
+    setupChecklist: (adminName: string) => setupChecklist(ctx, adminName),
 
     saveRadiusClient: (input: RadiusClientInput) => saveRadiusClient(ctx, input, now()),
     listRadiusClients: () => listRadiusClients(ctx),
@@ -198,6 +220,8 @@ export function createGateway(deps: GatewayDependencies | { readonly context: Ga
     changeSettings: (changes: readonly SettingChange[]) => changeSettings(ctx, changes, now()),
     setMailServer: (input: MailServerInput) => setMailServer(ctx, input, now()),
     setSmsWebhook: (webhook: string) => setSmsWebhook(ctx, webhook, now()),
+    showDeliverySettings: () => showDeliverySettings(ctx),
+    testDelivery: (input: Parameters<typeof testDelivery>[1]) => testDelivery(ctx, input, now()),
     configSections: (section?: string) => configSections(ctx, section),
     importConfig: (text: string) => importConfig(ctx, text, now()),
 

@@ -38,6 +38,8 @@ export interface Notifier {
   sms(to: string, message: ActivationMessage): Promise<void>;
   /** Sends a login code by e-mail or by the SMS webhook. */
   loginCode(channel: 'email' | 'sms', to: string, message: LoginCodeMessage): Promise<void>;
+  /** Sends a test message; returns what the SMTP server or the webhook answered. */
+  test(channel: 'email' | 'sms', to: string): Promise<string>;
 }
 
 export function createNotifier(settings: { smtp?: SmtpSettings; smsWebhook?: string }): Notifier {
@@ -68,7 +70,11 @@ export function createNotifier(settings: { smtp?: SmtpSettings; smsWebhook?: str
       });
     }
     try {
-      await transport.sendMail({ from: smtp.from, to, ...mail });
+      // The server's own answer (`250 2.0.0 Ok: queued as ...`), for the console's test button.
+      const sent = (await transport.sendMail({ from: smtp.from, to, ...mail })) as {
+        response?: string;
+      };
+      return sent.response ?? '';
     } catch (error) {
       throw new TokenwardError('TW_DELIVERY_FAILED', {
         message: `${what} to ${to} could not be sent (${(error as Error).message}).${advice}`,
@@ -103,6 +109,7 @@ export function createNotifier(settings: { smtp?: SmtpSettings; smsWebhook?: str
         message: `The SMS webhook answered HTTP ${status}.`,
       });
     }
+    return `HTTP ${status}`;
   };
 
   return {
@@ -147,8 +154,16 @@ export function createNotifier(settings: { smtp?: SmtpSettings; smsWebhook?: str
 
     async loginCode(channel, to, message) {
       const text = `Your Tokenward login code is ${message.code}. It works once, for ${message.validSeconds} seconds.`;
+      if (channel === 'sms') await postSms(to, text);
+      else
+        await sendMail(to, { subject: 'Your Tokenward login code', text }, 'The login code e-mail');
+    },
+
+    async test(channel, to) {
+      const text =
+        'This is a test message from Tokenward: activation codes and login codes will reach you this way.';
       if (channel === 'sms') return postSms(to, text);
-      return sendMail(to, { subject: 'Your Tokenward login code', text }, 'The login code e-mail');
+      return sendMail(to, { subject: 'Tokenward test e-mail', text }, 'The test e-mail');
     },
   };
 }

@@ -36,6 +36,41 @@ export function createFortitokenRepository(db: Kysely<Database>) {
       return searchTokens(db, query);
     },
 
+    /**
+     * Tokens counted by licence, state, lock status and whether a user holds them: one grouped
+     * query whatever the number of tokens (the dashboard's cards).
+     */
+    async summary(): Promise<
+      {
+        licence: string;
+        state: TokenState;
+        status: 'active' | 'lock';
+        held: boolean;
+        count: number;
+      }[]
+    > {
+      const held = sql<number>`case when users.name is null then 0 else 1 end`;
+      const rows = await db
+        .selectFrom('fortitokens')
+        .leftJoin('users', 'users.tokenSerial', 'fortitokens.serial')
+        .select((eb) => [
+          'fortitokens.licence',
+          'fortitokens.state',
+          'fortitokens.status',
+          held.as('held'),
+          eb.fn.countAll<number | string>().as('n'),
+        ])
+        .groupBy(['fortitokens.licence', 'fortitokens.state', 'fortitokens.status', held])
+        .execute();
+      return rows.map((row) => ({
+        licence: row.licence,
+        state: row.state,
+        status: row.status,
+        held: Number(row.held) === 1,
+        count: Number(row.n),
+      }));
+    },
+
     /** How many tokens are in each state (one grouped count, for /metrics). */
     async countByState(): Promise<Record<string, number>> {
       const rows = await db
