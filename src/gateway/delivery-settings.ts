@@ -56,18 +56,22 @@ export interface MailServerInput {
   readonly from: string;
   readonly user?: string;
   readonly password?: string;
+  /** Without `password`: keep the one stored (the console never shows it to send it back). */
+  readonly keepPassword?: boolean;
 }
 
 /** Sets the SMTP server activation e-mails and login codes go through (password sealed). */
 export async function setMailServer(ctx: GatewayContext, input: MailServerInput, now: number) {
-  const { password, ...plain } = input;
-  const stored: StoredMail = {
-    ...plain,
-    ...(password === undefined
-      ? {}
-      : { passwordEnc: ctx.cipher.encrypt(Buffer.from(password), SETTING_KEYS.mail) }),
-  };
+  const { password, keepPassword, ...plain } = input;
   await ctx.store.transaction(async (tx) => {
+    const old = (await tx.settings.get(SETTING_KEYS.mail)) as StoredMail | undefined;
+    const passwordEnc =
+      password !== undefined
+        ? ctx.cipher.encrypt(Buffer.from(password), SETTING_KEYS.mail)
+        : keepPassword === true
+          ? old?.passwordEnc
+          : undefined;
+    const stored: StoredMail = { ...plain, ...(passwordEnc === undefined ? {} : { passwordEnc }) };
     await tx.settings.set(SETTING_KEYS.mail, stored, now);
     await audit(tx, { actor: ctx.actor, action: 'mail.set', subject: input.host }, now);
   });

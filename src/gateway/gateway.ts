@@ -6,6 +6,7 @@ import type { AuthLogQuery } from '../store/repositories/auth-log-repository.js'
 import type { Fortitoken } from '../store/repositories/fortitoken-repository.js';
 import type { TokenSearch } from '../store/repositories/token-search.js';
 import type { GatewayStore } from '../store/store.js';
+import { type BulkUserAction, bulkUsers } from './bulk-users.js';
 import { importConfig } from './config-import.js';
 import { configSections } from './config-show.js';
 import {
@@ -18,6 +19,7 @@ import {
   saveConsoleAdmin,
   signInConsoleAdmin,
 } from './console-admins.js';
+import { changeConsoleSettings, consoleSettings } from './console-settings.js';
 import { ADMIN, type GatewayContext } from './context.js';
 import {
   type MailServerInput,
@@ -26,6 +28,7 @@ import {
   showDeliverySettings,
   testDelivery,
 } from './delivery-settings.js';
+import { deskActivation } from './desk-activation.js';
 import { diagnoseTokens } from './diagnose.js';
 import { createLdapDirectory, type LdapDirectory } from './directory/ldap-directory.js';
 import { syncDirectoryIfDue, syncDirectoryNow } from './directory-sync-schedule.js';
@@ -36,6 +39,7 @@ import {
   type GatewaySettings,
   type SettingChange,
 } from './gateway-settings.js';
+import { importUsers } from './import-users.js';
 import {
   listLdapServers,
   removeLdapServer,
@@ -73,6 +77,7 @@ import {
   showToken,
 } from './token-admin.js';
 import { type PollOptions, pollTokens } from './token-polling.js';
+import { userDetail } from './user-detail.js';
 import {
   listUserGroups,
   removeUserGroup,
@@ -85,6 +90,7 @@ import {
   listUsers,
   type NewUser,
   setUser,
+  setUserPassword,
   showUser,
   type UserChange,
   unlockUser,
@@ -157,6 +163,14 @@ export function createGateway(deps: GatewayDependencies | { readonly context: Ga
     setUser: (name: string, change: UserChange) => setUser(ctx, name, change, now()),
     showUser: (name: string) => showUser(ctx, name),
     listUsers: () => listUsers(ctx),
+    setUserPassword: (name: string, password: string) =>
+      setUserPassword(ctx, name, password, now()),
+    /** A user's page: the user, their token, groups and last logins. */
+    userDetail: (name: string) => userDetail(ctx, name, now()),
+    bulkUsers: (action: BulkUserAction, names: readonly string[]) =>
+      bulkUsers(ctx, action, names, now()),
+    /** Checks a CSV file of users (a preview) or, with `commit`, adds them all. */
+    importUsers: (input: { csv: string; commit: boolean }) => importUsers(ctx, input, now()),
     /** One page of the console's users table. */
     findUsers: (query: UserQuery) => findUsers(ctx, query, now()),
     deleteUser: (name: string) => deleteUser(ctx, name, now()),
@@ -181,6 +195,8 @@ export function createGateway(deps: GatewayDependencies | { readonly context: Ga
     revokeToken: (serial: string) => revokeToken(ctx, serial, now()),
     revealActivationCode: (serial: string, actor: string) =>
       revealActivationCode(ctx, serial, actor, now()),
+    /** The live activation as code and QR, on the admin's screen (audited). */
+    deskActivation: (serial: string) => deskActivation(ctx, serial, now()),
     spentActivationCode: (token: Fortitoken) => spentActivationCode(ctx, token),
 
     poll: (options: PollOptions = {}) => pollTokens(ctx, options, now()),
@@ -218,6 +234,10 @@ export function createGateway(deps: GatewayDependencies | { readonly context: Ga
 
     policy: () => ctx.settings.policy(),
     changeSettings: (changes: readonly SettingChange[]) => changeSettings(ctx, changes, now()),
+    consoleSettings: () => consoleSettings(ctx),
+    changeConsoleSettings: (
+      changes: readonly { path: string; name: string; value: number | string }[],
+    ) => changeConsoleSettings(ctx, changes, now()),
     setMailServer: (input: MailServerInput) => setMailServer(ctx, input, now()),
     setSmsWebhook: (webhook: string) => setSmsWebhook(ctx, webhook, now()),
     showDeliverySettings: () => showDeliverySettings(ctx),

@@ -16,7 +16,7 @@ export async function tokenNamed(
 
 /** A token of the licences that no user holds and no phone has. */
 export async function freeToken(
-  repositories: Pick<GatewayRepositories, 'fortitokens' | 'users'>,
+  repositories: Pick<GatewayRepositories, 'fortitokens'>,
 ): Promise<string> {
   const [free] = await freeTokens(repositories);
   if (free === undefined) throw new TokenwardError('TW_TOKEN_NO_FREE');
@@ -24,12 +24,9 @@ export async function freeToken(
 }
 
 /** The serials of every free token (of one licence, when given), in serial order. */
-export async function freeTokens(
-  repositories: Pick<GatewayRepositories, 'fortitokens' | 'users'>,
+export function freeTokens(
+  repositories: Pick<GatewayRepositories, 'fortitokens'>,
   filter: { readonly licence?: string } = {},
 ): Promise<string[]> {
-  const taken = new Set((await repositories.users.list()).map((u) => u.tokenSerial));
-  return (await repositories.fortitokens.list({ state: 'new', ...filter }))
-    .map((t) => t.serial)
-    .filter((serial) => !taken.has(serial));
+  return repositories.fortitokens.freeSerials(filter);
 }

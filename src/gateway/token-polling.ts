@@ -2,7 +2,7 @@ import { TOKENS_PER_MESSAGE } from '../core/limits.js';
 import { remoteError } from '../protocol/softtoken/remote-error.js';
 import type { ClusterMemberStatus, PolledToken } from '../protocol/softtoken/responses.js';
 import type { Fortitoken } from '../store/repositories/fortitoken-repository.js';
-import type { GatewayContext } from './context.js';
+import { audit, type GatewayContext } from './context.js';
 import type { ProvisionerLink } from './provisioner-link.js';
 import { sealSeed } from './token-secrets.js';
 
@@ -83,19 +83,43 @@ async function applyPolledState(
   ) {
     return false;
   }
-  await ctx.store.fortitokens.update(token.serial, {
-    state,
-    regId,
-    osVer,
-    ...(seed === undefined
-      ? {}
-      : {
-          seedEnc: sealSeed(ctx.cipher, token.serial, seed),
-          seedVersion: entry.seed_version ?? token.seedVersion,
-          drift: 0,
-          lastStep: null,
-        }),
-    updatedAt: now,
+  // The token's history (the console's token page): a phone took it, it moved to another
+  // phone, its activation ran out. Told by the token server, so audited as its doing.
+  const event =
+    regId !== null && regId !== token.regId
+      ? token.regId === null
+        ? 'token.activate'
+        : 'token.move'
+      : state !== token.state && state === 'provision timeout'
+        ? 'token.activation-expired'
+        : undefined;
+  await ctx.store.transaction(async (tx) => {
+    await tx.fortitokens.update(token.serial, {
+      state,
+      regId,
+      osVer,
+      ...(seed === undefined
+        ? {}
+        : {
+            seedEnc: sealSeed(ctx.cipher, token.serial, seed),
+            seedVersion: entry.seed_version ?? token.seedVersion,
+            drift: 0,
+            lastStep: null,
+          }),
+      updatedAt: now,
+    });
+    if (event !== undefined) {
+      await audit(
+        tx,
+        {
+          actor: 'token-server',
+          action: event,
+          subject: token.serial,
+          ...(regId === null ? {} : { detail: { regId, osVer } }),
+        },
+        now,
+      );
+    }
   });
   return regId !== null && regId !== token.regId
     ? `ftm_cfg_update_token_state: Update REGID for ${token.serial} regid:${regId} os_ver:${osVer ?? ''}`

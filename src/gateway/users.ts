@@ -185,3 +185,30 @@ async function userPasswordHash(
   });
   return hashPassword(input.password);
 }
+
+/** Sets a local user's password (policy-checked) and lifts a lockout it may have caused. */
+export async function setUserPassword(
+  ctx: GatewayContext,
+  name: string,
+  password: string,
+  now: number,
+): Promise<void> {
+  const user = await userNamed(ctx, name);
+  if (user.ldapServer !== null) {
+    throw new TokenwardError('TW_INPUT_INVALID', {
+      message: `${user.name}'s password is checked by the LDAP server ${user.ldapServer}: change it in the directory.`,
+      data: { field: 'password' },
+    });
+  }
+  checkPasswordPolicy(password, {
+    minLength: PASSWORD_MIN_LENGTH.user,
+    username: user.name,
+    field: 'password',
+  });
+  const passwordHash = await hashPassword(password);
+  await ctx.store.transaction(async (tx) => {
+    await tx.users.update(user.name, { passwordHash, updatedAt: now });
+    await tx.users.unlock(user.name, now);
+    await audit(tx, { actor: ctx.actor, action: 'user.password', subject: user.name }, now);
+  });
+}

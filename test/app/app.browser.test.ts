@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { encodeBase32 } from '../../src/core/base32.js';
 import { generateTotp } from '../../src/core/totp.js';
 import { openSeed } from '../../src/gateway/token-secrets.js';
+import { seriousViolations } from '../helpers/axe.js';
 import { requireComponent } from '../helpers/components.js';
 import { type GatewayHarness, startGatewayHarness } from '../helpers/gateway-harness.js';
 import { radclient, radclientComponent } from '../helpers/radclient.js';
 
 const chromiumComponent = await requireComponent('chromium', 'apt-get install chromium');
 const SCREENSHOTS = new URL('../../test-output/app/', import.meta.url);
-const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SECRET = 'radius-secret-for-the-phone-app';
 
 /** A phone: a browser context of its own (its own IndexedDB), 390x844 with touch. */
@@ -68,17 +67,6 @@ interface IndexedDbDump {
 }
 
 const dumpIndexedDb = async (page: Page) => (await page.evaluate(DUMP_INDEXED_DB)) as IndexedDbDump;
-
-/** axe-core in the page (evaluated, so the page's CSP still applies to the page's own code). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const violations = (await page.evaluate(
-    'axe.run(document).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact })))',
-  )) as { id: string; impact: string }[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact})`);
-}
 
 // The phone app (Tokenward Authenticator) in Chromium, served by a real provisioner, activated
 // from the link in a real e-mail, its code checked by the gateway over RADIUS. Threats: a second

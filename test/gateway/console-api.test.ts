@@ -83,7 +83,10 @@ describe('console API: sign-in, session cookie, CSRF', () => {
 
   it('serves the OpenAPI description of the HTTP API at /docs', async () => {
     const page = await (await fetch(`${running.httpUrl}/docs`)).text();
-    assert.match(page, /<code>POST<\/code><\/td><td><code>\/api\/v1\/auth<\/code>/);
+    assert.match(
+      page,
+      /<code>POST<\/code><\/td><td data-label="Path"><code>\/api\/v1\/auth<\/code>/,
+    );
     const document = (await (await fetch(`${running.httpUrl}/docs/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, unknown>;

@@ -1,28 +1,39 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsync } from 'fastify';
+import { bundleBrowserScripts } from '../../http/browser-bundle.js';
 
-/** The console's page, script and style: local files, no CDN. */
-const ASSETS = new URL('../../../console/', import.meta.url);
-const ASSET_TYPES = {
-  'index.html': 'text/html; charset=utf-8',
-  'console.js': 'text/javascript; charset=utf-8',
-  'console.css': 'text/css; charset=utf-8',
+/** The console's files: TypeScript under console/src bundled at start, the rest as they are. */
+const CONSOLE = new URL('../../../console/', import.meta.url);
+const STATIC = {
+  '/': ['index.html', 'text/html; charset=utf-8'],
+  '/console.css': ['console.css', 'text/css; charset=utf-8'],
+  '/favicon.svg': ['favicon.svg', 'image/svg+xml'],
 } as const;
 
-/** Serves the console's files with a CSP that allows only themselves. */
+/** Nothing from anywhere but the gateway itself; the QR image of a desk activation is data:. */
+export const CONSOLE_CSP =
+  "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** Serves the console's page, bundle, style and icon with a CSP that allows only themselves. */
 export const consoleAssets: FastifyPluginAsync = async (app) => {
-  for (const [file, type] of Object.entries(ASSET_TYPES)) {
-    const body = await readFile(new URL(file, ASSETS));
-    const path = file === 'index.html' ? '/' : `/${file}`;
-    app.get(path, async (_request, reply) =>
+  const assets = new Map<string, { type: string; body: Buffer }>();
+  const [script] = (await bundleBrowserScripts(new URL('src/', CONSOLE), ['main'])).values();
+  assets.set('/console.js', {
+    type: 'text/javascript; charset=utf-8',
+    body: script ?? Buffer.alloc(0),
+  });
+  for (const [path, [file, type]] of Object.entries(STATIC)) {
+    assets.set(path, { type, body: await readFile(new URL(file, CONSOLE)) });
+  }
+  for (const [path, asset] of assets) {
+    app.get(path, { schema: { hide: true } }, async (_request, reply) =>
       reply
-        .type(type)
+        .type(asset.type)
         .header('cache-control', 'no-cache')
-        .header(
-          'content-security-policy',
-          "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
-        )
-        .send(body),
+        .header('content-security-policy', CONSOLE_CSP)
+        .header('x-content-type-options', 'nosniff')
+        .header('referrer-policy', 'no-referrer')
+        .send(asset.body),
     );
   }
 };

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isTokenwardError, TokenwardError } from '../../core/errors.js';
+import { fieldOf, validationMessage } from '../../http/validation-message.js';
 
 /** Every error body of the gateway's HTTP routes: `result` says it is no answer, `error` why. */
 export interface ErrorBody {
@@ -13,16 +14,12 @@ export function codedError(error: FastifyError | Error): TokenwardError {
   const { statusCode, validation } = error as FastifyError;
   const status = statusCode ?? 500;
   if (validation !== undefined) {
-    // Ajv names the field as `/path` (or the body itself): the caller can correct exactly that.
+    // The field as a path (`changes.0.value`): the caller can correct exactly that.
     const [first] = validation;
-    const field =
-      (first?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.') ||
-      String(
-        (first?.params as { missingProperty?: string } | undefined)?.missingProperty ?? 'body',
-      );
     return new TokenwardError('TW_INPUT_INVALID', {
-      message: `The request is not valid: ${error.message}.`,
-      data: { field },
+      message: `The request is not valid: ${validationMessage(first)}`,
+      detail: error.message,
+      data: { field: fieldOf(first) },
     });
   }
   if (status === 413) return new TokenwardError('TW_BODY_TOO_LARGE');

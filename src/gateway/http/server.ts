@@ -57,7 +57,7 @@ export function buildGatewayServer(options: {
   });
   app.register(swagger, { openapi: OPENAPI_INFO });
   if (options.auth !== undefined) app.register(loginRoutes(options.auth, closing.signal));
-  if (options.console === true) app.register(consoleRoutes(options.gateway));
+  if (options.console === true) app.register(consoleRoutes(options.gateway, options.auth));
   app.register(apiDocsRoutes);
   if (options.metrics !== undefined) {
     app.register(metricsRoute(options.metrics.registry, options.metrics.token));

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { build } from 'esbuild';
 import type { FastifyPluginAsync } from 'fastify';
+import { bundleBrowserScripts } from '../../http/browser-bundle.js';
 
 /** The phone app's files: TypeScript under app/src, bundled here; the rest as they are. */
 const APP = new URL('../../../app/', import.meta.url);
@@ -20,24 +20,11 @@ const CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; b
  * its static files: what `/app/` serves.
  */
 export async function buildAppAssets(): Promise<Map<string, { type: string; body: Buffer }>> {
-  const bundle = await build({
-    entryPoints: Object.fromEntries(
-      Object.values(SCRIPTS).map((name) => [name, new URL(`src/${name}.ts`, APP).pathname]),
-    ),
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    outdir: '/',
-    logLevel: 'silent',
-  });
+  const scripts = await bundleBrowserScripts(new URL('src/', APP), Object.values(SCRIPTS));
   const assets = new Map<string, { type: string; body: Buffer }>();
   for (const [path, name] of Object.entries(SCRIPTS)) {
-    const file = bundle.outputFiles.find((out) => out.path === `/${name}.js`);
-    if (file === undefined) throw new Error(`the app bundle has no ${name}.js`);
-    assets.set(path, { type: 'text/javascript; charset=utf-8', body: Buffer.from(file.contents) });
+    const body = scripts.get(name) ?? Buffer.alloc(0);
+    assets.set(path, { type: 'text/javascript; charset=utf-8', body });
   }
   for (const [path, [file, type]] of Object.entries(STATIC)) {
     assets.set(path, { type, body: await readFile(new URL(`static/${file}`, APP)) });

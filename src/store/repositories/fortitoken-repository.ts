@@ -31,6 +31,19 @@ export function createFortitokenRepository(db: Kysely<Database>) {
       return query.orderBy('serial').execute();
     },
 
+    /** Serials of tokens in state `new` that no user holds (of one licence, when given). */
+    async freeSerials(filter: { licence?: string } = {}): Promise<string[]> {
+      let query = db
+        .selectFrom('fortitokens')
+        .leftJoin('users', 'users.tokenSerial', 'fortitokens.serial')
+        .select('fortitokens.serial')
+        .where('fortitokens.state', '=', 'new')
+        .where('users.name', 'is', null);
+      if (filter.licence !== undefined)
+        query = query.where('fortitokens.licence', '=', filter.licence);
+      return (await query.orderBy('fortitokens.serial').execute()).map((row) => row.serial);
+    },
+
     /** One page of the console's tokens table with each token's holder (see `searchTokens`). */
     search(query: TokenSearch): Promise<TokenPage> {
       return searchTokens(db, query);
