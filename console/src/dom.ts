@@ -40,15 +40,18 @@ export function say(text: string, kind: 'info' | 'error' = 'info'): void {
   status.dataset.kind = kind;
 }
 
-/** A labelled form field: the label wraps the control, so it names it for screen readers. */
-export function field(label: string, control: HTMLElement, hint?: string): HTMLLabelElement {
-  return h(
-    'label',
-    {},
-    h('span', { class: 'label' }, label),
-    control,
-    hint && h('small', {}, hint),
-  );
+let hints = 0;
+
+/**
+ * A labelled form field: the label wraps the control, so it names it for screen readers; a
+ * hint below it describes the control (aria-describedby) without becoming part of its name.
+ */
+export function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
+  const labelled = h('label', {}, h('span', { class: 'label' }, label), control);
+  if (hint === undefined) return labelled;
+  const id = `hint-${++hints}`;
+  control.setAttribute('aria-describedby', id);
+  return h('div', { class: 'field' }, labelled, h('small', { id }, hint));
 }
 
 /** A `<select>` of choices, `value` chosen. */

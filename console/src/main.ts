@@ -161,7 +161,15 @@ async function route() {
     if (view.live !== false && view.refresh !== undefined) {
       timer = setInterval(() => {
         if (document.hidden || dialogOpen() || current !== view) return;
-        view.refresh?.().catch((error: unknown) => say(messageOf(error), 'error'));
+        view
+          .refresh?.()
+          .then(() => {
+            // How many live refreshes ran: what a test waits on instead of a clock.
+            document.body.dataset.refreshes = String(
+              Number(document.body.dataset.refreshes ?? 0) + 1,
+            );
+          })
+          .catch((error: unknown) => say(messageOf(error), 'error'));
       }, REFRESH_MS);
     }
   } catch (error) {

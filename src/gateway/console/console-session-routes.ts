@@ -151,7 +151,8 @@ export function requireConsoleSession(
   sessions: ConsoleSessions,
   gateway: Gateway,
 ): void {
-  api.addHook('preHandler', async (request: FastifyRequest, _reply: FastifyReply) => {
+  // Before validation: a refused role hears so whatever the body holds.
+  api.addHook('preValidation', async (request: FastifyRequest, _reply: FastifyReply) => {
     const session = sessions.find(request.cookies[COOKIE]);
     if (session === undefined) throw new TokenwardError('TW_CONSOLE_SIGN_IN');
     if (session.stage === 'code') throw new TokenwardError('TW_CONSOLE_CODE_REQUIRED');
