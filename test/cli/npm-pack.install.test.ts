@@ -38,7 +38,8 @@ describe('npm pack, then npm install -g of the packed file', () => {
       'bin/tokenward.js',
       'dist/cli/bin.js',
       'console/index.html',
-      'console/console.js',
+      'console/src/main.ts',
+      'src/gateway/console/console-api-types.ts',
       'app/static/index.html',
       'app/src/main.ts',
       'src/crypto/canonical-json.ts',
@@ -89,6 +90,10 @@ describe('npm pack, then npm install -g of the packed file', () => {
       const page = await fetch(`${consoleUrl}/`);
       assert.equal(page.status, 200);
       assert.match(await page.text(), /<html/);
+      // The console's bundle too, made at start from the installed console/src.
+      const consoleScript = await fetch(`${consoleUrl}/console.js`);
+      assert.equal(consoleScript.status, 200);
+      assert.ok((await consoleScript.text()).length > 10_000);
       const health = (await (await fetch(`${consoleUrl}/healthz`)).json()) as { status: string };
       assert.equal(health.status, 'ok');
       const app = await fetch(`${provisioner}/app/`);

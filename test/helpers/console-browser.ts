@@ -84,3 +84,15 @@ export async function checkView(page: Page, name: string): Promise<void> {
     await page.setViewportSize(size);
   }
 }
+
+/**
+ * Waits until `expression` is true in the page, up to `timeoutMs` (playwright's waitForFunction
+ * polls with eval, which the console's CSP refuses; evaluate does not need it).
+ */
+export async function waitUntil(page: Page, expression: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) assert.fail(`not true within ${timeoutMs} ms: ${expression}`);
+    await page.waitForTimeout(100);
+  }
+}
