@@ -7,6 +7,7 @@ import { createGatewayNode } from '../gateway/gateway-node.js';
 import type { Notifier } from '../gateway/notifier.js';
 import { type Listen, startGatewayService, urlOf } from '../gateway/service.js';
 import { bindOrExplain } from '../http/listen-error.js';
+import type { TlsFiles } from '../http/tls-files.js';
 import { buildProvisionerServer } from '../provisioner/http/server.js';
 import { createProvisioner, type Provisioner } from '../provisioner/provisioner.js';
 import { openSealedStore } from '../store/open-sealed-store.js';
@@ -23,6 +24,8 @@ export interface AllInOneOptions {
   readonly masterKeyFromEnvironment?: string | undefined;
   readonly provisioner: Listen;
   readonly http: Listen;
+  /** HTTPS for the console and the login API (`--tls-cert`, `--tls-key`). */
+  readonly httpTls?: TlsFiles;
   readonly radius: Listen;
   readonly log: Logger;
   /** Replaces the configured mail server and SMS webhook (the demo brings its own). */
@@ -84,6 +87,7 @@ export async function startAllInOne(options: AllInOneOptions) {
       syslog: node.syslog,
       metricsToken: options.metricsToken,
       http: options.http,
+      ...(options.httpTls === undefined ? {} : { httpTls: options.httpTls }),
       radius: options.radius,
       onPollFailed:
         options.onPollFailed ?? ((error) => log.warn({ code: error.code }, error.message)),

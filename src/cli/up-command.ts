@@ -1,6 +1,7 @@
 import { ALL_IN_ONE_GATEWAY, type AllInOne, startAllInOne } from '../all-in-one/all-in-one.js';
 import { redactUrl } from '../core/redact-url.js';
 import { DEFAULT_RADIUS_PORT } from '../gateway/radius/radius-server.js';
+import { loadTlsFiles } from '../http/tls-files.js';
 import { createLogger } from '../log/create-logger.js';
 import { command, type Output, parseLogLevel } from './command.js';
 import { type DataOptions, databaseUrl, parseListen, withDataOptions } from './data-options.js';
@@ -23,19 +24,30 @@ export function upCommand(output: Output) {
         DEFAULT_PROVISIONER_LISTEN,
       )
       .option('--http <host:port>', 'the gateway: console, login API, /docs', DEFAULT_HTTP_LISTEN)
+      .option('--tls-cert <file>', 'PEM certificate: serve the console and login API over HTTPS')
+      .option('--tls-key <file>', 'PEM private key for --tls-cert')
       .option('--radius <host[:port]>', 'RADIUS authentication (UDP)', DEFAULT_RADIUS_LISTEN)
       .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info'),
   ).action(
     async (
-      options: DataOptions & { listen: string; http: string; radius: string; logLevel: string },
+      options: DataOptions & {
+        listen: string;
+        http: string;
+        tlsCert?: string;
+        tlsKey?: string;
+        radius: string;
+        logLevel: string;
+      },
     ) => {
       const url = databaseUrl(options);
+      const tls = await loadTlsFiles({ certFile: options.tlsCert, keyFile: options.tlsKey });
       const running = await startAllInOne({
         dataDir: options.data,
         databaseUrl: url,
         masterKeyFromEnvironment: process.env.TOKENWARD_MASTER_KEY,
         provisioner: parseListen(options.listen, '--listen'),
         http: parseListen(options.http, '--http'),
+        ...(tls === undefined ? {} : { httpTls: tls }),
         radius: parseListen(options.radius, '--radius', DEFAULT_RADIUS_PORT),
         log: createLogger({ level: parseLogLevel(options.logLevel) }),
         onPollFailed: (error) => output.err(`Poll failed: ${error.message} (${error.code})`),
@@ -66,7 +78,7 @@ function banner(running: AllInOne, dataDir: string, database: string): string {
     `  Provisioner:  ${running.provisionerUrl}`,
     `  Phone app:    ${running.provisionerUrl}/app/   (the activation e-mail's link opens it)`,
     `  Gateway:      ${ALL_IN_ONE_GATEWAY}, database ${database}`,
-    'Next:',
+    'Next: sign in to the console and follow "Getting started" (mail, a user, your own token), or:',
     `  1. npx tokenward gateway mail set --host smtp.example.com --port 587 --from vpn@example.com${data}`,
     `  2. echo 'a long passphrase' | npx tokenward gateway user add alice --password-stdin --email alice@example.com --token auto${data}`,
     `  3. open the link in alice's activation e-mail on her phone, or: npx tokenward mobile activate CODE-FROM-THE-MAIL --server ${running.provisionerUrl}`,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { TokenwardError } from '../core/errors.js';
 import { warningCatalog } from '../core/warnings.js';
 import { bindOrExplain } from '../http/listen-error.js';
+import { isLoopback, type TlsFiles } from '../http/tls-files.js';
 import type { AuthEngine } from './auth/auth-engine.js';
 import { startDirectorySyncLoop } from './directory-sync-schedule.js';
 import type { Gateway } from './gateway.js';
@@ -30,6 +31,8 @@ export interface GatewayServiceOptions {
   readonly syslog?: SyslogForwarder;
   /** The login API, console and /healthz. */
   readonly http?: Listen;
+  /** HTTPS on the `http` listener (`--tls-cert`, `--tls-key`). */
+  readonly httpTls?: TlsFiles;
   /** RADIUS authentication (UDP). */
   readonly radius?: Listen;
   /** Told when a polling round fails (the token server or the database is away). */
@@ -52,18 +55,26 @@ export async function startGatewayService(options: GatewayServiceOptions) {
     let httpUrl: string | undefined;
     if (options.http !== undefined) {
       const listen = options.http;
+      if (options.httpTls === undefined && !isLoopback(listen.host)) {
+        log.warn({ code: 'TW_WARN_PLAINTEXT_LISTENER' }, warningCatalog.TW_WARN_PLAINTEXT_LISTENER);
+      }
       const http = buildGatewayServer({
         gateway,
         log,
         auth,
         console: true,
+        ...(options.httpTls === undefined ? {} : { tls: options.httpTls }),
         ...(options.metrics === undefined
           ? {}
           : { metrics: { registry: options.metrics.registry, token: options.metricsToken } }),
       });
       await bindOrExplain(() => http.listen(listen), { ...listen, flag: '--http' });
       closers.push(() => http.close());
-      httpUrl = urlOf(listen.host, http.server.address());
+      httpUrl = urlOf(
+        listen.host,
+        http.server.address(),
+        options.httpTls === undefined ? 'http' : 'https',
+      );
     }
     let radius: { host: string; port: number } | undefined;
     const radiusServer =
@@ -130,7 +141,11 @@ async function warnOfOptionalAuthenticators(gateway: Gateway, log: Logger): Prom
   }
 }
 
-export function urlOf(host: string, address: string | AddressInfo | null): string {
+export function urlOf(
+  host: string,
+  address: string | AddressInfo | null,
+  scheme: 'http' | 'https' = 'http',
+): string {
   const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { TokenwardError } from '../core/errors.js';
 import { warningCatalog } from '../core/warnings.js';
 import { bindOrExplain } from '../http/listen-error.js';
+import { isLoopback, loadTlsFiles } from '../http/tls-files.js';
 import { openSealedStore } from '../store/open-sealed-store.js';
 import type { Store } from '../store/store.js';
 import { buildProvisionerServer } from './http/server.js';
@@ -50,7 +51,7 @@ export async function startProvisionerService(
         ? {}
         : { webPush: { subject: parseWebPushSubject(options.webPushSubject) } }),
     });
-    const tls = await loadTls(options);
+    const tls = await loadTlsFiles({ certFile: options.tlsCertFile, keyFile: options.tlsKeyFile });
     const app = buildProvisionerServer({ provisioner, log, ...(tls === undefined ? {} : { tls }) });
     if (tls === undefined && !isLoopback(options.host)) {
       log.warn({ code: 'TW_WARN_PLAINTEXT_LISTENER' }, warningCatalog.TW_WARN_PLAINTEXT_LISTENER);
@@ -76,20 +77,6 @@ export async function startProvisionerService(
     await store.close();
     throw error;
   }
-}
-
-async function loadTls(options: ProvisionerServiceOptions) {
-  if (options.tlsCertFile === undefined && options.tlsKeyFile === undefined) return undefined;
-  if (options.tlsCertFile === undefined || options.tlsKeyFile === undefined) {
-    throw new TokenwardError('TW_TLS_INCOMPLETE', {
-      data: { field: options.tlsCertFile === undefined ? '--tls-cert' : '--tls-key' },
-    });
-  }
-  return { cert: await readFile(options.tlsCertFile), key: await readFile(options.tlsKeyFile) };
-}
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 /** Opens the sealed store of a data directory for the operator's commands (`provisioner ...`). */

@@ -73,7 +73,7 @@ describe('tokenward up: everything in one process', { skip: radclientComponent.s
     assert.ok(first.radiusPort > 0 && first.console !== '' && first.provisioner !== '');
     assert.match(
       first.text,
-      /Next:\n {2}1\. .+\n {2}2\. .+\n {2}3\. .+\nPress Ctrl-C to stop\.\n$/,
+      /Next: .+\n {2}1\. .+\n {2}2\. .+\n {2}3\. .+\nPress Ctrl-C to stop\.\n$/,
     );
     const health = await fetch(`${first.console}/healthz`);
     assert.equal(health.status, 200);

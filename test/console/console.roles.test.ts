@@ -3,7 +3,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import type { AllInOne } from '../../src/all-in-one/all-in-one.js';
 import { buildGatewayServer } from '../../src/gateway/http/server.js';
 import { createLogger } from '../../src/log/create-logger.js';
@@ -14,7 +13,7 @@ import { startTestAllInOne } from '../helpers/all-in-one.js';
 describe('console roles on the API', () => {
   let root: string;
   let running: AllInOne;
-  let app: FastifyInstance;
+  let app: ReturnType<typeof buildGatewayServer>;
   const changes: { method: string; url: string }[] = [];
 
   const signIn = async (user: string, password: string) => {

@@ -1,5 +1,6 @@
 import { DEFAULT_RADIUS_PORT } from '../../gateway/radius/radius-server.js';
 import { startGatewayService } from '../../gateway/service.js';
+import { loadTlsFiles } from '../../http/tls-files.js';
 import type { Output } from '../command.js';
 import { parseListen } from '../data-options.js';
 import { serveUntilStopped } from '../serve-until-stopped.js';
@@ -11,6 +12,10 @@ export function serveCommand(output: Output) {
     'serve',
     'run the gateway: poll the token server (every 10 s while a token waits, else 60 s)',
     async ({ gateway, auth, metrics, syslog, log }, _args, options) => {
+      const tls = await loadTlsFiles({
+        certFile: options.tlsCert as string | undefined,
+        keyFile: options.tlsKey as string | undefined,
+      });
       const service = await startGatewayService({
         gateway,
         auth,
@@ -22,6 +27,7 @@ export function serveCommand(output: Output) {
         ...(options.http === undefined
           ? {}
           : { http: parseListen(String(options.http), '--http') }),
+        ...(tls === undefined ? {} : { httpTls: tls }),
         ...(options.radius === undefined
           ? {}
           : { radius: parseListen(String(options.radius), '--radius', DEFAULT_RADIUS_PORT) }),
@@ -41,7 +47,9 @@ export function serveCommand(output: Output) {
     },
   )
     .option('--provisioner <url>', 'the provisioning service, if it moved since enrolment')
-    .option('--http <host:port>', 'serve HTTP: the login API and /healthz')
+    .option('--http <host:port>', 'serve HTTP: the login API, the console and /healthz')
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS on --http')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option(
       '--radius <host[:port]>',
       `answer RADIUS on UDP (port ${DEFAULT_RADIUS_PORT} if left out)`,

@@ -7,6 +7,7 @@ import {
   type ListenerLimits,
   limitedServer,
 } from '../../http/listener-limits.js';
+import type { TlsFiles } from '../../http/tls-files.js';
 import type { AuthEngine } from '../auth/auth-engine.js';
 import { consoleRoutes } from '../console/console-routes.js';
 import type { Gateway } from '../gateway.js';
@@ -28,9 +29,11 @@ export function buildGatewayServer(options: {
   readonly limits?: ListenerLimits;
   /** Serve /metrics from this registry (with a bearer token, when one is set). */
   readonly metrics?: { readonly registry: Registry; readonly token?: string | undefined };
+  /** Serve HTTPS with this certificate: the console's cookie is then Secure, and HSTS sent. */
+  readonly tls?: TlsFiles;
 }) {
   const app = Fastify({
-    serverFactory: limitedServer(options.limits ?? DEFAULT_LISTENER_LIMITS),
+    serverFactory: limitedServer(options.limits ?? DEFAULT_LISTENER_LIMITS, options.tls),
     loggerInstance: options.log,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
@@ -39,6 +42,12 @@ export function buildGatewayServer(options: {
   });
   // Closing answers waiting pushes at once instead of holding the shutdown for their timeout.
   const closing = new AbortController();
+  if (options.tls !== undefined) {
+    // Browsers that met this listener over HTTPS never try it in clear for a year (RFC 6797).
+    app.addHook('onSend', async (_request, reply) => {
+      reply.header('strict-transport-security', 'max-age=31536000');
+    });
+  }
   app.addHook('preClose', async () => closing.abort());
 
   // 503 only when logins cannot work (the database); a token server that is away or refuses
