@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { TokenwardError } from '../core/errors.js';
 import { warningCatalog } from '../core/warnings.js';
 import { bindOrExplain } from '../http/listen-error.js';
 import { isLoopback, loadTlsFiles } from '../http/tls-files.js';
