@@ -87,6 +87,7 @@ function showCodeStep() {
     pattern: '[0-9]{6,8}',
     required: true,
   });
+  const push = h('button', { type: 'button', class: 'secondary' }, 'Approve on my phone instead');
   const form = h(
     'form',
     { class: 'sign-in' },
@@ -94,6 +95,7 @@ function showCodeStep() {
     h('p', {}, 'Open the Tokenward app on your phone and type the code your admin token shows.'),
     field('Code', code),
     h('button', { type: 'submit' }, 'Sign in'),
+    push,
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -104,8 +106,23 @@ function showCodeStep() {
       code.select();
     }
   });
+  push.addEventListener('click', async () => {
+    push.disabled = true;
+    try {
+      const sent = await api.send<{ number: number | null }>('POST', '/session/push');
+      say(
+        sent.number === null
+          ? 'A push is on its way to your phone: approve it there.'
+          : `A push is on its way to your phone: approve it there and pick ${sent.number}.`,
+      );
+      signedIn(await api.send<SessionReply>('POST', '/session/push/answer'));
+    } catch (error) {
+      say(messageOf(error), 'error');
+      push.disabled = false;
+    }
+  });
   byId('view').replaceChildren(form);
-  say('Password right: now the code from your token.');
+  say('Password right: now the code from your token, or approve a push.');
   code.focus();
 }
 

@@ -394,6 +394,12 @@ export const errorCatalog = {
     message:
       'The password was right: now enter the code your Tokenward token shows (the session waits 2 minutes).',
   },
+  TW_CONSOLE_PUSH_UNAVAILABLE: {
+    status: 409,
+    expose: true,
+    message:
+      'No push can be sent for this sign-in (push is off, or the token cannot take one now). Enter the code your token shows.',
+  },
   TW_CONSOLE_ROLE_FORBIDDEN: {
     status: 403,
     expose: true,

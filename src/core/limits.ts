@@ -8,3 +8,6 @@ export const ACTIVATION_EXPIRY_HOURS = { min: 1, max: 168, fallback: 72 } as con
 
 /** Tokens one SoftToken message may name (Provision, Polling, Revoke; a licence's size). */
 export const TOKENS_PER_MESSAGE = 1000;
+
+/** Counting every match of a broad search would scan the table; past this a page says "more". */
+export const COUNT_CAP = 10_000;

@@ -54,7 +54,11 @@ async function refuseIfBlocked(ctx: GatewayContext, attempt: SignInAttempt, now:
 async function concludeStep(
   ctx: GatewayContext,
   attempt: SignInAttempt,
-  outcome: { readonly right: boolean; readonly step: 'password' | 'code'; readonly done: boolean },
+  outcome: {
+    readonly right: boolean;
+    readonly step: 'password' | 'code' | 'push';
+    readonly done: boolean;
+  },
   now: number,
 ) {
   const { store } = ctx;
@@ -101,17 +105,20 @@ export async function signInConsoleAdmin(
 }
 
 /**
- * The second step, after the auth engine checked the code of the admin's token (`accepted`).
- * A wrong code counts as a failed sign-in.
+ * The second step: `check` asks the auth engine about the code or push of the admin's token.
+ * A wrong code or a denied push counts as a failed sign-in.
  */
 export async function confirmConsoleSignIn(
   ctx: GatewayContext,
-  input: SignInAttempt & { readonly check: () => Promise<boolean> },
+  input: SignInAttempt & {
+    readonly step: 'code' | 'push';
+    readonly check: () => Promise<boolean>;
+  },
   now: number,
 ): Promise<void> {
   await refuseIfBlocked(ctx, input, now);
   const right = await input.check();
-  await concludeStep(ctx, input, { right, step: 'code', done: true }, now);
+  await concludeStep(ctx, input, { right, step: input.step, done: true }, now);
 }
 
 export interface ConsoleAdminInput {

@@ -1,7 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 
-/** Counting every match of a broad search would scan the table; past this the page says "more". */
-export const COUNT_CAP = 10_000;
+export { COUNT_CAP } from '../core/limits.js';
 
 /**
  * Strings starting with `prefix`, as a range an index answers ([prefix, prefix + U+10FFFF)):

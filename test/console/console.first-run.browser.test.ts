@@ -121,6 +121,27 @@ describe('console first run in Chromium', { skip: chromiumComponent.skip }, () =
     await checkView(page, 'dashboard');
   });
 
+  it('signs the admin in by a push approved on the phone, the number picked', async () => {
+    await running.gateway.changeSettings([
+      { path: 'system ftm-push', name: 'number-matching', value: 'enable' },
+    ]);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, running.httpUrl, 'admin', running.firstRun?.adminPassword ?? '');
+    await page.getByRole('button', { name: 'Approve on my phone instead' }).click();
+    const said = page.getByText(/approve it there and pick (\d+)\./);
+    await said.waitFor();
+    const number = Number(/pick (\d+)\./.exec((await said.textContent()) ?? '')?.[1]);
+    const [push] = await phone().pendingPushes(20);
+    assert.equal(push?.context.user_agent, 'Tokenward console');
+    await phone().answerPush(push?.pushId ?? '', 'approve', number);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    const last = await running.gateway.auditPage({ text: 'console.sign-in', limit: 1 });
+    assert.deepEqual(
+      [last.entries[0]?.outcome, last.entries[0]?.detail?.step],
+      ['success', 'push'],
+    );
+  });
+
   it('resends without asking, reprovisions only once the admin confirms what it does', async () => {
     await page.goto(`${running.httpUrl}/#/users/alice`);
     await page.getByRole('button', { name: 'Reprovision the token…' }).click();

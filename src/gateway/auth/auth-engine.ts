@@ -18,6 +18,7 @@ import { createLoginRegulation } from './login-regulation.js';
 import type { ResumeOptions } from './login-session.js';
 import { type PasswordLogin, passwordLogin } from './password-login.js';
 import { answerPush } from './push-answer.js';
+import { secondFactorLogin } from './second-factor-login.js';
 
 export type { ResumeOptions } from './login-session.js';
 
@@ -79,6 +80,9 @@ export function createAuthEngine(deps: AuthEngineDependencies) {
     login: (input: PasswordLogin) => passwordLogin(ctx, input),
     /** The code alone (a RADIUS client in `otp-mode token` checked the password itself). */
     loginWithCode: (input: CodeLogin) => codeLogin(ctx, input),
+    /** The FortiToken challenge alone (the caller checked the first factor): code or push. */
+    secondFactorLogin: (input: Parameters<typeof secondFactorLogin>[1]) =>
+      secondFactorLogin(ctx, input),
     answerCode: (sessionId: string, code: string, options: ResumeOptions = {}) =>
       answerCode(ctx, sessionId, code, options),
     answerPush: (sessionId: string, options: ResumeOptions & { signal?: AbortSignal } = {}) =>

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { COUNT_CAP } from '../../core/limits.js';
 import { AUTH_RESULTS } from '../../core/login-terms.js';
-import { COUNT_CAP } from '../../store/search-terms.js';
 import type { AuditPage, AuthLogPage, LoginStats, LogQuery } from './console-api-types.js';
 import { PAGING, pageOf, QUERY_INTEGER, text } from './console-schemas.js';
 import { actingGateway } from './console-session-routes.js';

@@ -110,19 +110,12 @@ export function consoleSignInRoutes(
         },
       },
       async (request, response) => {
-        const pending = sessions.find(request.cookies[COOKIE]);
-        if (pending === undefined || pending.stage !== 'code') {
-          throw new TokenwardError('TW_CONSOLE_SIGN_IN');
-        }
-        const admin = await gateway.findConsoleAdmin(pending.user);
-        const tokenUser = admin?.tokenUser;
-        if (admin === undefined || tokenUser === null || tokenUser === undefined) {
-          throw new TokenwardError('TW_CONSOLE_SIGN_IN');
-        }
+        const { pending, admin, tokenUser } = await secondStep(request);
         await gateway.confirmConsoleSignIn({
           user: admin.name,
           source: request.ip,
           log: request.log,
+          step: 'code',
           check: async () =>
             auth !== undefined &&
             (
@@ -138,6 +131,56 @@ export function consoleSignInRoutes(
         return reply(session, admin.role, sessions);
       },
     );
+
+    // A push instead of the code: the first request sends it (and says the number to pick,
+    // with number matching), the second waits for the phone's answer.
+    app.post<{ Reply: { number: number | null } }>('/console/api/session/push', async (request) => {
+      const { pending, tokenUser } = await secondStep(request);
+      const challenge = await auth?.secondFactorLogin({
+        username: tokenUser,
+        context: { frontEnd: 'http', sourceIp: request.ip, application: 'Tokenward console' },
+      });
+      if (challenge?.result !== 'challenge' || !challenge.methods.includes('push')) {
+        throw new TokenwardError('TW_CONSOLE_PUSH_UNAVAILABLE');
+      }
+      pending.pushSession = challenge.sessionId;
+      return { number: challenge.number ?? null };
+    });
+    app.post<{ Reply: SessionReply }>(
+      '/console/api/session/push/answer',
+      async (request, response) => {
+        const { pending, admin } = await secondStep(request);
+        const pushSession = pending.pushSession;
+        if (pushSession === undefined || auth === undefined) {
+          throw new TokenwardError('TW_CONSOLE_PUSH_UNAVAILABLE');
+        }
+        delete pending.pushSession;
+        await gateway.confirmConsoleSignIn({
+          user: admin.name,
+          source: request.ip,
+          log: request.log,
+          step: 'push',
+          check: async () => (await auth.answerPush(pushSession)).result === 'accept',
+        });
+        const session = sessions.complete(pending);
+        setSessionCookie(request, response, session);
+        return reply(session, admin.role, sessions);
+      },
+    );
+
+    /** The half-signed-in session of this request and its admin's token user. */
+    async function secondStep(request: FastifyRequest) {
+      const pending = sessions.find(request.cookies[COOKIE]);
+      if (pending === undefined || pending.stage !== 'code') {
+        throw new TokenwardError('TW_CONSOLE_SIGN_IN');
+      }
+      const admin = await gateway.findConsoleAdmin(pending.user);
+      const tokenUser = admin?.tokenUser;
+      if (admin === undefined || tokenUser === null || tokenUser === undefined) {
+        throw new TokenwardError('TW_CONSOLE_SIGN_IN');
+      }
+      return { pending, admin, tokenUser };
+    }
   };
 }
 

@@ -8,6 +8,8 @@ export interface ConsoleSession {
   /** `code`: the password was right, the token's code is still owed; `ready`: signed in. */
   stage: 'code' | 'ready';
   expiresAt: number;
+  /** The auth engine's login session a push for the second step waits on (kept here only). */
+  pushSession?: string;
 }
 
 /** How long a half-signed-in session waits for the token's code. */
