@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { TokenState } from '../../core/token-state.js';
-import type { Database } from '../schema.js';
+import type { Database, FortitokensTable } from '../schema.js';
 import { COUNT_CAP, startsWith } from '../search-terms.js';
-import type { Fortitoken } from './fortitoken-repository.js';
 
 export const TOKEN_SORTS = ['serial', 'state', 'user', 'activationExpiresAt', 'updatedAt'] as const;
 export type TokenSort = (typeof TOKEN_SORTS)[number];
@@ -21,7 +20,7 @@ export interface TokenSearch {
   readonly limit: number;
 }
 
-export type FoundToken = Omit<Fortitoken, 'seedEnc' | 'activationCodeEnc'> & {
+export type FoundToken = Omit<Selectable<FortitokensTable>, 'seedEnc' | 'activationCodeEnc'> & {
   readonly user: string | null;
 };
 

@@ -1,9 +1,8 @@
-import { type Kysely, type SqlBool, sql } from 'kysely';
+import { type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
 import type { TwoFactor } from '../../core/login-terms.js';
 import type { TokenState } from '../../core/token-state.js';
-import type { Database } from '../schema.js';
+import type { Database, UsersTable } from '../schema.js';
 import { COUNT_CAP, startsWith } from '../search-terms.js';
-import type { User } from './user-repository.js';
 
 export const USER_SORTS = ['name', 'email', 'twoFactor', 'tokenSerial', 'createdAt'] as const;
 export type UserSort = (typeof USER_SORTS)[number];
@@ -25,7 +24,7 @@ export interface UserSearch {
   readonly limit: number;
 }
 
-export type FoundUser = Omit<User, 'passwordHash'> & {
+export type FoundUser = Omit<Selectable<UsersTable>, 'passwordHash'> & {
   readonly tokenState: TokenState | null;
   readonly tokenStatus: 'active' | 'lock' | null;
 };
