@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AuditLogTable, Database } from '../schema.js';
-import { COUNT_CAP, startsWith } from '../search-terms.js';
+import { countUpToCap, startsWith } from '../search-terms.js';
 import { sortableId } from '../sortable-id.js';
 
 export interface AuditEntry {
@@ -108,17 +108,8 @@ export function createAuditLogRepository(db: Kysely<Database>) {
     },
 
     /** How many entries match, counted up to `COUNT_CAP`. */
-    async count(query: AuditQuery = {}): Promise<number> {
-      const row = await db
-        .selectFrom(
-          filtered(query)
-            .select('id')
-            .limit(COUNT_CAP + 1)
-            .as('matches'),
-        )
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
+    count(query: AuditQuery = {}): Promise<number> {
+      return countUpToCap(db, filtered(query).select('id'));
     },
   };
 }

@@ -1,7 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { AuthResult, FrontEnd } from '../../core/login-terms.js';
 import type { AuthLogTable, Database } from '../schema.js';
-import { COUNT_CAP, startsWith } from '../search-terms.js';
+import { countUpToCap, startsWith } from '../search-terms.js';
 import { sortableId } from '../sortable-id.js';
 
 export type AuthLogEntry = Selectable<AuthLogTable>;
@@ -116,17 +116,8 @@ export function createAuthLogRepository(db: Kysely<Database>) {
     },
 
     /** How many entries match, counted up to `COUNT_CAP`. */
-    async count(query: AuthLogQuery = {}): Promise<number> {
-      const row = await db
-        .selectFrom(
-          filtered(query)
-            .select('id')
-            .limit(COUNT_CAP + 1)
-            .as('matches'),
-        )
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
+    count(query: AuthLogQuery = {}): Promise<number> {
+      return countUpToCap(db, filtered(query).select('id'));
     },
 
     /** Logins per hour and result from `since` to `until` (read through the `at` index). */

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { TokenState } from '../../core/token-state.js';
 import type { Database, FortitokensTable } from '../schema.js';
-import { COUNT_CAP, startsWith } from '../search-terms.js';
+import { COUNT_CAP, countUpToCap, startsWith } from '../search-terms.js';
 
 export const TOKEN_SORTS = ['serial', 'state', 'user', 'activationExpiresAt', 'updatedAt'] as const;
 export type TokenSort = (typeof TOKEN_SORTS)[number];
@@ -71,15 +71,6 @@ export async function searchTokens(db: Kysely<Database>, query: TokenSearch): Pr
     .offset(query.offset)
     .limit(query.limit)
     .execute();
-  const counted = await db
-    .selectFrom(
-      select
-        .select('fortitokens.serial')
-        .limit(COUNT_CAP + 1)
-        .as('matches'),
-    )
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .executeTakeFirstOrThrow();
-  const total = Number(counted.n);
+  const total = await countUpToCap(db, select.select('fortitokens.serial'));
   return { tokens, total: Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP };
 }

@@ -2,7 +2,7 @@ import { type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
 import type { TwoFactor } from '../../core/login-terms.js';
 import type { TokenState } from '../../core/token-state.js';
 import type { Database, UsersTable } from '../schema.js';
-import { COUNT_CAP, startsWith } from '../search-terms.js';
+import { COUNT_CAP, countUpToCap, startsWith } from '../search-terms.js';
 
 export const USER_SORTS = ['name', 'email', 'twoFactor', 'tokenSerial', 'createdAt'] as const;
 export type UserSort = (typeof USER_SORTS)[number];
@@ -97,15 +97,6 @@ export async function searchUsers(
     .offset(query.offset)
     .limit(query.limit)
     .execute();
-  const counted = await db
-    .selectFrom(
-      select
-        .select(sql.lit(1).as('one'))
-        .limit(COUNT_CAP + 1)
-        .as('matches'),
-    )
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .executeTakeFirstOrThrow();
-  const total = Number(counted.n);
+  const total = await countUpToCap(db, select.select('users.name'));
   return { users: rows, total: Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP };
 }
