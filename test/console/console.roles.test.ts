@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -151,6 +153,47 @@ describe('console roles on the API', () => {
     );
     await admin('POST', '/console/api/admins', { name: 'hd', role: 'read-only' });
     assert.equal((await hd('POST', '/console/api/users/carol/unlock')).statusCode, 403);
+  });
+
+  it('sends a test text through the SMS webhook and shows its answer', async () => {
+    const texts: string[] = [];
+    const webhook = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      request.on('end', () => {
+        texts.push(body);
+        response.writeHead(202).end();
+      });
+    });
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = webhook.address() as AddressInfo;
+      const admin = await signIn('admin', running.firstRun?.adminPassword ?? '');
+      const set = await admin('PUT', '/console/api/delivery/sms', {
+        webhook: `http://127.0.0.1:${port}/sms`,
+      });
+      assert.equal(set.statusCode, 200, set.body);
+      const sent = await admin('POST', '/console/api/delivery/test', {
+        channel: 'sms',
+        to: '+15550100',
+      });
+      assert.deepEqual(sent.json(), { answer: 'HTTP 202' });
+      assert.equal((JSON.parse(texts[0] ?? '{}') as { to: string }).to, '+15550100');
+      await new Promise<void>((resolve) => webhook.close(() => resolve()));
+      const unreachable = await admin('POST', '/console/api/delivery/test', {
+        channel: 'sms',
+        to: '+15550100',
+      });
+      assert.equal(unreachable.statusCode, 502);
+      assert.match(
+        (unreachable.json() as { error: { message: string } }).error.message,
+        /could not be reached/,
+      );
+    } finally {
+      webhook.close();
+    }
   });
 
   it('says what is wrong in words, naming the field, for a request the schema refuses', async () => {

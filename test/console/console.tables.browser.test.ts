@@ -204,6 +204,36 @@ describe('console tables in Chromium', { skip: chromiumComponent.skip }, () => {
     await checkView(page, 'auth-log');
   });
 
+  it('shows a read-only admin the users with no way to change them', async () => {
+    await running.gateway.saveConsoleAdmin({
+      name: 'ro',
+      password: 'horse-read-only-battery-9',
+      role: 'read-only',
+    });
+    const readOnly = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await signIn(readOnly, running.httpUrl, 'ro', 'horse-read-only-battery-9');
+      await readOnly.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await readOnly.goto(`${running.httpUrl}/#/users`);
+      await readOnly.getByText('Rows 1-50 of 10,000+').waitFor();
+      assert.equal(await readOnly.getByText('Add a user').count(), 0);
+      assert.equal(await readOnly.getByText('Import users from a CSV file').count(), 0);
+      assert.equal(
+        await readOnly.getByRole('checkbox').count(),
+        0,
+        'no selection, no bulk actions',
+      );
+      await readOnly.goto(`${running.httpUrl}/#/users/user00001`);
+      await readOnly.getByRole('heading', { name: 'Details' }).waitFor();
+      assert.equal(
+        await readOnly.getByRole('button', { name: /Delete|Unlock|activation/ }).count(),
+        0,
+      );
+    } finally {
+      await readOnly.close();
+    }
+  });
+
   it('shows the dashboard chart and the most rejected; every other view fits 360 and 1280 px', async () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByText('user00001: 2 rejected').waitFor();
