@@ -92,7 +92,8 @@ const EVENT_WORDS: Record<string, string> = {
   'token.activate': 'activated on a phone',
   'token.move': 'moved to another phone',
   'token.activation-expired': 'activation expired',
-  'token.status': 'lock status changed',
+  'token.lock': 'locked',
+  'token.unlock': 'unlocked',
   'token.revoke': 'revoked',
   'token.reveal-code': 'activation shown to an admin',
 };
