@@ -254,4 +254,32 @@ describe('console tables in Chromium', { skip: chromiumComponent.skip }, () => {
       await checkView(page, view.replace('/', '-'));
     }
   });
+
+  it('edits a user and clears a lockout from the user page', async () => {
+    await running.gateway.changeSettings([
+      { path: 'user setting', name: 'auth-lockout-user-threshold', value: 3 },
+    ]);
+    await running.gateway.addUser({
+      name: 'lockme',
+      password: 'horse-battery-lock-1',
+      twoFactor: 'disable',
+    });
+    for (let i = 0; i < 3; i++) {
+      await running.auth.login({
+        username: 'lockme',
+        password: 'wrong',
+        context: { frontEnd: 'http' },
+      });
+    }
+    await page.goto(`${running.httpUrl}/#/users/lockme`);
+    await page.getByText('locked out until unlocked').waitFor();
+    await page.getByText('Edit', { exact: true }).click();
+    await page.getByLabel('Mobile number (SMS)').fill('+15550123');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('lockme saved.').waitFor();
+    assert.equal((await running.gateway.showUser('lockme')).smsPhone, '+15550123');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByText('lockme unlocked: they can log in again.').waitFor();
+    assert.equal((await running.gateway.showUser('lockme')).lockedAt, null);
+  });
 });
