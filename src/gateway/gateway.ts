@@ -69,13 +69,7 @@ import {
   revealActivationCode,
   spentActivationCode,
 } from './token-activation.js';
-import {
-  listTokens,
-  listTokensWithUsers,
-  revokeToken,
-  setTokenStatus,
-  showToken,
-} from './token-admin.js';
+import { listTokens, revokeToken, setTokenStatus, showToken } from './token-admin.js';
 import { type PollOptions, pollTokens } from './token-polling.js';
 import { userDetail } from './user-detail.js';
 import {
@@ -177,7 +171,6 @@ export function createGateway(deps: GatewayDependencies | { readonly context: Ga
     unlockUser: (name: string) => unlockUser(ctx, name, now()),
 
     listTokens: (state?: TokenState) => listTokens(ctx, state),
-    listTokensWithUsers: () => listTokensWithUsers(ctx),
     /** One page of the console's tokens table, each with its holder. */
     findTokens: (query: TokenSearch) => ctx.store.fortitokens.search(query),
     showToken: (serial: string) => showToken(ctx, serial),

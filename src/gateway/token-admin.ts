@@ -13,19 +13,6 @@ export function listTokens(ctx: GatewayContext, state?: TokenState): Promise<For
   return ctx.store.fortitokens.list(state === undefined ? {} : { state });
 }
 
-/** The tokens with the name of the user holding each, for the console's table. */
-export async function listTokensWithUsers(ctx: GatewayContext): Promise<ShownToken[]> {
-  const holders = new Map(
-    (await ctx.store.users.list()).map((user) => [user.tokenSerial, user.name]),
-  );
-  return (await ctx.store.fortitokens.list()).map(
-    ({ seedEnc: _s, activationCodeEnc: _c, ...t }) => ({
-      ...t,
-      user: holders.get(t.serial) ?? null,
-    }),
-  );
-}
-
 export async function showToken(ctx: GatewayContext, serial: string): Promise<ShownToken> {
   const token = await tokenNamed(ctx.store, serial);
   const user = await ctx.store.users.findByToken(token.serial);
