@@ -273,7 +273,7 @@ export interface BulkResult {
 export interface ImportInput {
   /** The CSV text: a header line naming the columns (name, email, sms, two-factor, password). */
   readonly csv: string;
-  /** False: only check and preview; true: add the valid rows. */
+  /** False: only check and preview; true: add every row, refused whole when any row is wrong. */
   readonly commit: boolean;
 }
 
